@@ -1,0 +1,16 @@
+import ArgumentParser
+import QUICWire
+
+@main
+struct MPQUIC: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mpquic",
+        abstract: "A QUIC and Multipath QUIC transport: tools.",
+        version: MPQUICVersion.string,
+        subcommands: []
+    )
+}
+
+enum MPQUICVersion {
+    static let string = "0.1.0"
+}
