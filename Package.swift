@@ -23,3 +23,4 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
