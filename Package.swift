@@ -12,6 +12,7 @@ let package = Package(
     ],
     targets: [
         .target(name: "QUICWire"),
+        .target(name: "QUICTransport", dependencies: ["QUICWire"]),
         .executableTarget(
             name: "mpquic",
             dependencies: [
@@ -20,6 +21,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "QUICWireTests", dependencies: ["QUICWire"]),
+        .testTarget(name: "QUICTransportTests", dependencies: ["QUICTransport"]),
     ],
     swiftLanguageModes: [.v6]
 )
