@@ -60,7 +60,8 @@ struct DecodingRuleTests {
         serverHello.extensions.append(.cookie([1]))
         #expect(alertThrown { _ = try HandshakeMessage(decoding: serverHello.encoded()) }?.code == .illegalParameter)
         // quic_transport_parameters in a Certificate entry.
-        let certificate = CertificateMessage(entries: [.init(certData: [1], extensions: [.quicTransportParameters([])])])
+        let certificate = CertificateMessage(
+            entries: [.init(certData: [1], extensions: [.quicTransportParameters([])])])
         #expect(alertThrown { _ = try HandshakeMessage(decoding: certificate.encoded()) }?.code == .illegalParameter)
     }
 

@@ -40,7 +40,9 @@ struct RandomRoundTripTests {
         if random.bool() {
             let count = random.int(1...3)
             extensions.append(.preSharedKey(OfferedPSKs(
-                identities: (0..<count).map { _ in PSKIdentity(identity: random.bytes(1...50), obfuscatedTicketAge: random.uint32()) },
+                identities: (0..<count).map { _ in
+                    PSKIdentity(identity: random.bytes(1...50), obfuscatedTicketAge: random.uint32())
+                },
                 binders: (0..<count).map { _ in random.bytes(32...64) })))
         }
         return ClientHello(

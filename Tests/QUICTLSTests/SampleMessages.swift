@@ -65,7 +65,8 @@ enum SampleMessages {
     static let finished = Finished(verifyData: [UInt8](repeating: 0xf1, count: 48))
 
     static let newSessionTicket = NewSessionTicket(
-        ticketLifetime: 604_800, ticketAgeAdd: 0x1234_5678, ticketNonce: [0], ticket: [UInt8](repeating: 0x77, count: 100),
+        ticketLifetime: 604_800, ticketAgeAdd: 0x1234_5678, ticketNonce: [0],
+        ticket: [UInt8](repeating: 0x77, count: 100),
         extensions: [.maxEarlyDataSize(TLSExtension.quicMaxEarlyDataSize)])
 
     static let all: [HandshakeMessage] = [
