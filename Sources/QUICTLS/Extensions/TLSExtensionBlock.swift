@@ -41,8 +41,20 @@ public enum TLSExtensionBlock {
         return extensions
     }
 
+    /// Decodes `bytes`, which must be exactly one extension block (2-byte length, then the extensions),
+    /// as found in a message of kind `context`; for example the Certificate entry extensions a later
+    /// step re-reads. Throws as ``decode(from:minLength:maxLength:context:)`` does.
+    public static func decode(
+        _ bytes: ArraySlice<UInt8>, context: ExtensionContext
+    ) throws(TLSAlert) -> [TLSExtension] {
+        var reader = TLSReader(bytes)
+        let extensions = try self.decode(from: &reader, minLength: 0, context: context)
+        try reader.expectEnd("extensions")
+        return extensions
+    }
+
     /// Writes `extensions` with their 2-byte block length.
-    static func encode(_ extensions: [TLSExtension], to writer: inout ByteWriter) {
+    public static func encode(_ extensions: [TLSExtension], to writer: inout ByteWriter) {
         writer.writeTLSVector(lengthBytes: 2) { block in
             for item in extensions {
                 item.encode(to: &block)
