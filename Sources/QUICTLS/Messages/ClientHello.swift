@@ -66,7 +66,9 @@ public struct ClientHello: HandshakeMessageBody {
         try reader.expectEnd("ClientHello")
     }
 
+    /// - Precondition: `random` is 32 bytes and every list fits its length prefix.
     public func encodeBody(to writer: inout ByteWriter) {
+        precondition(self.random.count == 32, "a ClientHello random is 32 bytes")
         writer.writeUInt16(self.legacyVersion.rawValue)
         writer.writeBytes(self.random)
         writer.writeTLSVector(self.legacySessionID, lengthBytes: 1)

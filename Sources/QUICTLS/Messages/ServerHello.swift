@@ -47,7 +47,9 @@ public struct ServerHello: HandshakeMessageBody {
             extensions: fields.extensions)
     }
 
+    /// - Precondition: `random` is 32 bytes and every list fits its length prefix.
     public func encodeBody(to writer: inout ByteWriter) {
+        precondition(self.random.count == 32, "a ServerHello random is 32 bytes")
         ServerHelloFields.encode(
             legacyVersion: self.legacyVersion, random: self.random, sessionID: self.legacySessionIDEcho,
             cipherSuite: self.cipherSuite, compressionMethod: self.legacyCompressionMethod,
