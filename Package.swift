@@ -5,6 +5,8 @@ let package = Package(
     name: "swift-mpquic",
     products: [
         .library(name: "QUICWire", targets: ["QUICWire"]),
+        .library(name: "QUICTLS", targets: ["QUICTLS"]),
+        .library(name: "QUICTransport", targets: ["QUICTransport"]),
         .executable(name: "mpquic", targets: ["mpquic"]),
     ],
     dependencies: [
@@ -12,6 +14,7 @@ let package = Package(
     ],
     targets: [
         .target(name: "QUICWire"),
+        .target(name: "QUICTLS", dependencies: ["QUICWire"]),
         .target(name: "QUICTransport", dependencies: ["QUICWire"]),
         .executableTarget(
             name: "mpquic",
@@ -21,8 +24,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "QUICWireTests", dependencies: ["QUICWire"]),
+        .testTarget(name: "QUICTLSTests", dependencies: ["QUICTLS", "QUICWire"]),
         .testTarget(name: "QUICTransportTests", dependencies: ["QUICTransport"]),
     ],
     swiftLanguageModes: [.v6]
 )
-
