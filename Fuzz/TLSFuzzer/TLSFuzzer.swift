@@ -1,0 +1,9 @@
+import QUICTLS
+
+/// libFuzzer entry point: every TLS handshake message and extension decoder, and the reassembler.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func tlsFuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    guard let data else { return 0 }
+    _ = TLSMessageFuzzing.decodeAll(Array(UnsafeBufferPointer(start: data, count: size)))
+    return 0
+}
