@@ -11,11 +11,15 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         .target(name: "QUICWire"),
         .target(name: "QUICTLS", dependencies: ["QUICWire"]),
-        .target(name: "QUICTransport", dependencies: ["QUICWire"]),
+        .target(
+            name: "QUICTransport",
+            dependencies: ["QUICWire", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .executableTarget(
             name: "mpquic",
             dependencies: [
