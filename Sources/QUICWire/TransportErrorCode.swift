@@ -84,6 +84,10 @@ public struct TransportErrorCode: RawRepresentable, Hashable, Sendable, CustomSt
         case 0x0f: return "AEAD_LIMIT_REACHED"
         case 0x10: return "NO_VIABLE_PATH"
         case 0x11: return "VERSION_NEGOTIATION_ERROR"
+        case 0x3e: return "APPLICATION_ABANDON_PATH"
+        case 0x3e75: return "PATH_RESOURCE_LIMIT_REACHED"
+        case 0x3e76: return "PATH_UNSTABLE_OR_POOR"
+        case 0x3e77: return "NO_CID_AVAILABLE_FOR_PATH"
         default: return "0x" + String(self.rawValue, radix: 16)
         }
     }

@@ -1,14 +1,5 @@
 import QUICWire
 
-/// The four QUIC encryption levels (RFC 9001 §4); handshake bytes travel at Initial, Handshake and
-/// 1-RTT (application) levels, never at 0-RTT.
-public enum EncryptionLevel: Hashable, Sendable, CaseIterable {
-    case initial
-    case zeroRTT
-    case handshake
-    case oneRTT
-}
-
 /// Turns the in-order bytes of each encryption level's CRYPTO stream into complete handshake messages.
 ///
 /// The connection reorders CRYPTO frames by offset and hands the contiguous bytes here, in pieces of any
