@@ -75,9 +75,9 @@ struct ReceivedPacketsTests {
 
     @Test func ackFrequencyChangesThresholdsAndIgnoresOldFrames() {
         var space = ReceivedPackets(acknowledgesImmediately: false, maxAckDelay: 25 * self.ms)
-        space.onAckFrequency(sequenceNumber: 5, ackElicitingThreshold: 9, requestedMaxAckDelay: 50 * self.ms,
+        space.onAckFrequency(sequenceNumber: 5, ackElicitingThreshold: 9, requestedMaxAckDelayMicroseconds: 50_000,
                              reorderingThreshold: 0)
-        space.onAckFrequency(sequenceNumber: 4, ackElicitingThreshold: 1, requestedMaxAckDelay: 1 * self.ms,
+        space.onAckFrequency(sequenceNumber: 4, ackElicitingThreshold: 1, requestedMaxAckDelayMicroseconds: 1_000,
                              reorderingThreshold: 1)
         #expect(space.ackElicitingThreshold == 10)
         #expect(space.maxAckDelay == 50 * self.ms)

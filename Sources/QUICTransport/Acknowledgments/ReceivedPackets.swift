@@ -108,12 +108,15 @@ public struct ReceivedPackets: Sendable {
     /// Applies an ACK_FREQUENCY frame; frames older than the last applied one are ignored
     /// (draft-ietf-quic-ack-frequency: "receivers MUST ignore any ACK_FREQUENCY frame whose sequence number
     /// is not greater than the largest processed so far").
+    ///
+    /// - Parameter requestedMaxAckDelayMicroseconds: the frame's Requested Max Ack Delay, in microseconds
+    ///   (the caller has checked it against min_ack_delay and 2^14 ms: PROTOCOL_VIOLATION otherwise).
     public mutating func onAckFrequency(sequenceNumber: UInt64, ackElicitingThreshold: UInt64,
-                                        requestedMaxAckDelay: UInt64, reorderingThreshold: UInt64) {
+                                        requestedMaxAckDelayMicroseconds: UInt64, reorderingThreshold: UInt64) {
         if let last = self.ackFrequencySequence, sequenceNumber <= last { return }
         self.ackFrequencySequence = sequenceNumber
         self.ackElicitingThreshold = Int(min(ackElicitingThreshold, UInt64(Int32.max))) + 1
-        self.maxAckDelay = requestedMaxAckDelay
+        self.maxAckDelay = min(requestedMaxAckDelayMicroseconds, 1 << 34) * 1_000
         self.reorderingThreshold = reorderingThreshold
     }
 

@@ -38,8 +38,8 @@ extension Frame {
     ///
     /// Table 3: Initial and Handshake packets carry only PADDING, PING, ACK, CRYPTO and CONNECTION_CLOSE of
     /// type 0x1c; 0-RTT packets carry neither ACK, CRYPTO, NEW_TOKEN, PATH_RESPONSE, RETIRE_CONNECTION_ID
-    /// nor HANDSHAKE_DONE. ACK_FREQUENCY and IMMEDIATE_ACK are accepted in 0-RTT and 1-RTT like the other
-    /// frames that control the connection.
+    /// nor HANDSHAKE_DONE. draft-ietf-quic-ack-frequency §3: "ACK_FREQUENCY and IMMEDIATE_ACK frames cannot
+    /// be sent in 0-RTT packets".
     @inlinable
     public func isPermitted(in level: EncryptionLevel) -> Bool {
         switch self {
@@ -56,9 +56,9 @@ extension Frame {
         case .newConnectionID(let frame):
             return frame.pathID == nil ? (level == .zeroRTT || level == .oneRTT) : level == .oneRTT
         case .resetStream, .stopSending, .stream, .maxData, .maxStreamData, .maxStreams, .dataBlocked,
-             .streamDataBlocked, .streamsBlocked, .pathChallenge, .datagram, .ackFrequency, .immediateAck:
+             .streamDataBlocked, .streamsBlocked, .pathChallenge, .datagram:
             return level == .zeroRTT || level == .oneRTT
-        case .pathAck, .pathAbandon, .pathStatusBackup, .pathStatusAvailable, .maxPathID, .pathsBlocked,
+        case .ackFrequency, .immediateAck, .pathAck, .pathAbandon, .pathStatusBackup, .pathStatusAvailable, .maxPathID, .pathsBlocked,
              .pathCIDsBlocked:
             return level == .oneRTT
         }
