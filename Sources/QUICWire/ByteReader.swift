@@ -110,14 +110,20 @@ public struct ByteReader: Sendable {
         let first = try self.peekUInt8()
         let length = VarInt.length(firstByte: first)
         try self.require(length)
-        var value = UInt64(first & 0x3f)
-        var position = self.index &+ 1
-        let end = self.index &+ length
-        while position < end {
-            value = (value << 8) | UInt64(self.storage[position])
-            position &+= 1
+        let start = self.index &- self.storage.startIndex
+        let value = self.storage.withUnsafeBytes { raw -> UInt64 in
+            switch length {
+            case 1:
+                return UInt64(first & 0x3f)
+            case 2:
+                return UInt64(UInt16(bigEndian: raw.loadUnaligned(fromByteOffset: start, as: UInt16.self)) & 0x3fff)
+            case 4:
+                return UInt64(UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: start, as: UInt32.self)) & 0x3fff_ffff)
+            default:
+                return UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: start, as: UInt64.self)) & 0x3fff_ffff_ffff_ffff
+            }
         }
-        self.index = end
+        self.index &+= length
         return (value, length)
     }
 

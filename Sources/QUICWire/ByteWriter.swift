@@ -29,6 +29,12 @@ public struct ByteWriter: Sendable {
         self.bytes = buffer
     }
 
+    /// Empties the buffer, keeping its capacity, to write the next packet.
+    @inlinable
+    public mutating func reset() {
+        self.bytes.removeAll(keepingCapacity: true)
+    }
+
     /// The number of bytes written.
     @inlinable
     public var count: Int { self.bytes.count }
@@ -53,13 +59,13 @@ public struct ByteWriter: Sendable {
         self.writeBigEndian(value, byteCount: 8)
     }
 
-    /// Writes the low `byteCount` bytes of `value`, most significant first.
+    /// Writes the low `byteCount` bytes (0 to 8) of `value`, most significant first.
     @inlinable
     public mutating func writeBigEndian(_ value: UInt64, byteCount: Int) {
-        var shift = (byteCount &- 1) &* 8
-        while shift >= 0 {
-            self.bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(shift)))
-            shift &-= 8
+        precondition(byteCount >= 0 && byteCount <= 8, "integers are at most 8 bytes long")
+        // One bulk append of the big-endian bytes instead of one append per byte.
+        withUnsafeBytes(of: value.bigEndian) { raw in
+            self.bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[(8 - byteCount)...]))
         }
     }
 
