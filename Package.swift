@@ -27,9 +27,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "QUICWireTests", dependencies: ["QUICWire"]),
-        .testTarget(name: "QUICTLSTests", dependencies: ["QUICTLS", "QUICWire"]),
-        .testTarget(name: "QUICTransportTests", dependencies: ["QUICTransport"]),
+        .target(name: "QUICTestSupport", path: "Tests/QUICTestSupport"),
+        .testTarget(name: "QUICWireTests", dependencies: ["QUICWire", "QUICTestSupport"]),
+        .testTarget(name: "QUICTLSTests", dependencies: ["QUICTLS", "QUICWire", "QUICTestSupport"]),
+        .testTarget(name: "QUICTransportTests", dependencies: ["QUICTransport", "QUICTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

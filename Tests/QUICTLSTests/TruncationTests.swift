@@ -1,4 +1,5 @@
 import QUICWire
+import QUICTestSupport
 import Testing
 
 @testable import QUICTLS

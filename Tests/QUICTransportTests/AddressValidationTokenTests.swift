@@ -1,3 +1,4 @@
+import QUICTestSupport
 import Testing
 import QUICWire
 @testable import QUICTransport
@@ -70,7 +71,7 @@ struct AddressValidationTokenTests {
     /// Random garbage never crashes validation.
     @Test func garbageIsRefused() {
         let tokens = AddressValidationTokens(key: self.key)
-        var random = TestRandom(seed: 3)
+        var random = SplitMix64(seed: 3)
         for _ in 0..<500 {
             let length = Int.random(in: 0..<120, using: &random)
             let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &random) }

@@ -1,3 +1,4 @@
+import QUICTestSupport
 import Testing
 import QUICWire
 @testable import QUICTransport
@@ -8,7 +9,7 @@ struct PathValidationTests {
 
     @Test func validatesOnAMatchingResponse() throws {
         var validation = PathValidation()
-        var random = TestRandom(seed: 1)
+        var random = SplitMix64(seed: 1)
         validation.start(now: 0, timeout: 900 * self.ms)
         let first = try #require(validation.challengeToSend(now: 0, pto: 300 * self.ms, random: &random))
         #expect(validation.challengeToSend(now: 100 * self.ms, pto: 300 * self.ms, random: &random) == nil)
@@ -26,7 +27,7 @@ struct PathValidationTests {
 
     @Test func failsAfterTheTimeout() {
         var validation = PathValidation()
-        var random = TestRandom(seed: 2)
+        var random = SplitMix64(seed: 2)
         validation.start(now: 0, timeout: 900 * self.ms)
         _ = validation.challengeToSend(now: 0, pto: 300 * self.ms, random: &random)
         #expect(validation.nextTimeout == 300 * self.ms)

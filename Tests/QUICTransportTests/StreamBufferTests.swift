@@ -1,3 +1,4 @@
+import QUICTestSupport
 import Testing
 import QUICWire
 @testable import QUICTransport
@@ -116,7 +117,7 @@ struct StreamBufferTests {
     /// releases everything.
     @Test(arguments: [UInt64(7), 8, 9, 10, 11, 12])
     func lossyChannelDeliversExactBytes(seed: UInt64) throws {
-        var random = TestRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         var sender = StreamSendBuffer()
         var receiver = StreamReceiveBuffer()
         var written: [UInt8] = []

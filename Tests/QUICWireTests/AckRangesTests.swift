@@ -1,3 +1,4 @@
+import QUICTestSupport
 import Testing
 @testable import QUICWire
 

@@ -1,24 +1,10 @@
+import QUICTestSupport
 import Testing
 @testable import QUICWire
 
 @Suite("Packet headers and packet numbers")
 struct PacketTests {
     private let parser = PacketParser(shortHeaderConnectionIDLength: 8)
-
-    private func hex(_ text: String) -> [UInt8] {
-        var bytes: [UInt8] = []
-        var pending: UInt8?
-        for character in text {
-            guard let digit = character.hexDigitValue else { continue }
-            if let high = pending {
-                bytes.append(high << 4 | UInt8(digit))
-                pending = nil
-            } else {
-                pending = UInt8(digit)
-            }
-        }
-        return bytes
-    }
 
     // MARK: Packet numbers
 
@@ -75,10 +61,10 @@ struct PacketTests {
     @Test func rfc9001ClientInitialHeader() throws {
         var writer = ByteWriter()
         let offsets = PacketHeaderWriter.writeLong(
-            type: .initial, version: .v1, destination: ConnectionID(literal: self.hex("8394c8f03e515708")),
+            type: .initial, version: .v1, destination: ConnectionID(literal: hexBytes("8394c8f03e515708")),
             source: .empty, packetNumber: 2, packetNumberLength: 4, to: &writer)
         writer.patchVarInt(1_182, at: try #require(offsets.lengthOffset), length: 2)
-        #expect(writer.bytes == self.hex("c300000001088394c8f03e5157080000449e00000002"))
+        #expect(writer.bytes == hexBytes("c300000001088394c8f03e5157080000449e00000002"))
         writer.writeZeros(1_178)
         let header = try self.parser.parse(writer.bytes[...])
         guard case .long(let long) = header else {
@@ -87,7 +73,7 @@ struct PacketTests {
         }
         #expect(long.type == .initial && long.version == .v1)
         #expect(long.packetNumberOffset == 18 && long.packetEnd == 1_200)
-        #expect(long.destinationConnectionID == ConnectionID(literal: self.hex("8394c8f03e515708")))
+        #expect(long.destinationConnectionID == ConnectionID(literal: hexBytes("8394c8f03e515708")))
     }
 
     @Test func longHeadersRoundTrip() throws {

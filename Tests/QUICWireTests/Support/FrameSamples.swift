@@ -1,3 +1,4 @@
+import QUICTestSupport
 @testable import QUICWire
 
 /// Frames for tests: one of every kind at boundary values, and seeded random ones.
