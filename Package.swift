@@ -11,10 +11,17 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         .target(name: "QUICWire"),
-        .target(name: "QUICTLS", dependencies: ["QUICWire"]),
+        .target(
+            name: "QUICTLS",
+            dependencies: [
+                "QUICWire",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .target(name: "QUICTransport", dependencies: ["QUICWire"]),
         .executableTarget(
             name: "mpquic",
@@ -24,7 +31,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "QUICWireTests", dependencies: ["QUICWire"]),
-        .testTarget(name: "QUICTLSTests", dependencies: ["QUICTLS", "QUICWire"]),
+        .testTarget(
+            name: "QUICTLSTests",
+            dependencies: ["QUICTLS", "QUICWire", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .testTarget(name: "QUICTransportTests", dependencies: ["QUICTransport"]),
     ],
     swiftLanguageModes: [.v6]
