@@ -122,6 +122,13 @@ struct KeyScheduleTranscriptTests {
             plain.append(clientHello1)
             plain.append(retry)
             #expect(plain.currentHash() != expected)
+
+            // RFC 8446 §4.2.11.2: after a HelloRetryRequest, the binder of ClientHello2 covers message_hash,
+            // the HelloRetryRequest and the partial ClientHello2.
+            let message = try RawHandshakeMessage(bytes: RFC8448.resumedClientHello)
+            let partial = try #require(try ClientHello(body: message.body).partialTranscript(of: message.bytes))
+            #expect(running.hash(appending: partial) == hash.hash(manual + partial))
+            #expect(running.currentHash() == expected)
         }
     }
 
