@@ -1,6 +1,8 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
+
 let package = Package(
     name: "swift-mpquic",
     products: [
@@ -15,11 +17,8 @@ let package = Package(
     ],
     targets: [
         .target(name: "QUICWire"),
-        .target(name: "QUICTLS", dependencies: ["QUICWire"]),
-        .target(
-            name: "QUICTransport",
-            dependencies: ["QUICWire", .product(name: "Crypto", package: "swift-crypto")]
-        ),
+        .target(name: "QUICTLS", dependencies: ["QUICWire", crypto]),
+        .target(name: "QUICTransport", dependencies: ["QUICWire", crypto]),
         .executableTarget(
             name: "mpquic",
             dependencies: [
@@ -29,7 +28,7 @@ let package = Package(
         ),
         .target(name: "QUICTestSupport", path: "Tests/QUICTestSupport"),
         .testTarget(name: "QUICWireTests", dependencies: ["QUICWire", "QUICTestSupport"]),
-        .testTarget(name: "QUICTLSTests", dependencies: ["QUICTLS", "QUICWire", "QUICTestSupport"]),
+        .testTarget(name: "QUICTLSTests", dependencies: ["QUICTLS", "QUICWire", "QUICTestSupport", crypto]),
         .testTarget(name: "QUICTransportTests", dependencies: ["QUICTransport", "QUICTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
