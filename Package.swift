@@ -5,6 +5,7 @@ let package = Package(
     name: "swift-mpquic",
     products: [
         .library(name: "QUICWire", targets: ["QUICWire"]),
+        .library(name: "QUICSimulator", targets: ["QUICSimulator"]),
         .executable(name: "mpquic", targets: ["mpquic"]),
     ],
     dependencies: [
@@ -12,6 +13,7 @@ let package = Package(
     ],
     targets: [
         .target(name: "QUICWire"),
+        .target(name: "QUICSimulator"),
         .executableTarget(
             name: "mpquic",
             dependencies: [
@@ -20,6 +22,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "QUICWireTests", dependencies: ["QUICWire"]),
+        .testTarget(name: "QUICSimulatorTests", dependencies: ["QUICSimulator"]),
     ],
     swiftLanguageModes: [.v6]
 )
