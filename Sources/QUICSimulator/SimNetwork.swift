@@ -51,7 +51,10 @@ public final class SimNetwork {
     }
 
     /// The network a scenario describes, with its schedule queued.
-    public convenience init(scenario: SimScenario) {
+    ///
+    /// - Throws: ``SimScenarioError`` when ``SimScenario/validate()`` rejects the scenario.
+    public convenience init(scenario: SimScenario) throws(SimScenarioError) {
+        try scenario.validate()
         self.init(seed: scenario.seed)
         for link in scenario.links {
             self.addLink(link)
@@ -61,7 +64,7 @@ public final class SimNetwork {
         }
     }
 
-    /// Adds a link. Its random streams depend only on the seed and its name, so adding a link never
+    /// Adds a link; its name must be new (a programming error otherwise). Its random streams depend only on the seed and its name, so adding a link never
     /// changes what other links draw.
     public func addLink(_ spec: SimLinkSpec) {
         precondition(self.linkIndices[spec.name] == nil, "duplicate link name \(spec.name)")

@@ -2,7 +2,7 @@ import Testing
 @testable import QUICSimulator
 
 @Suite struct PrimitiveTests {
-    @Test func splitMix64MatchesTheReferenceSequence() {
+    @Test func splitMix64MatchesTheReferenceSequence() throws {
         // Reference outputs of SplitMix64 seeded with 1234567.
         var state: UInt64 = 1_234_567
         let outputs = (0..<5).map { _ in SimRandom.splitMix64(&state) }
@@ -10,7 +10,7 @@ import Testing
                             4_593_380_528_125_082_431, 16_408_922_859_458_223_821])
     }
 
-    @Test func xoshiroMatchesTheReferenceSequence() {
+    @Test func xoshiroMatchesTheReferenceSequence() throws {
         // xoshiro256** from the state (1, 2, 3, 4).
         var random = SimRandom(seed: 0)
         random.state = (1, 2, 3, 4)
@@ -19,7 +19,7 @@ import Testing
                             607_988_272_756_665_600])
     }
 
-    @Test func streamsAreReproducibleAndIndependent() {
+    @Test func streamsAreReproducibleAndIndependent() throws {
         var first = SimRandom(seed: 99, stream: "link/a->b/loss")
         var again = SimRandom(seed: 99, stream: "link/a->b/loss")
         var other = SimRandom(seed: 99, stream: "link/b->a/loss")
@@ -33,7 +33,7 @@ import Testing
         #expect(values != otherRoot)
     }
 
-    @Test func boundedDrawsStayInRange() {
+    @Test func boundedDrawsStayInRange() throws {
         var random = SimRandom(seed: 5)
         var seenTop = false
         for _ in 0..<10_000 {
@@ -50,7 +50,7 @@ import Testing
         #expect(zero == 0 && !never && always)
     }
 
-    @Test func eventQueueOrdersByTimeThenInsertion() {
+    @Test func eventQueueOrdersByTimeThenInsertion() throws {
         var queue = SimEventQueue()
         var random = SimRandom(seed: 3)
         for index in 0..<500 {
@@ -70,7 +70,7 @@ import Testing
         }
     }
 
-    @Test func timeArithmeticSaturates() {
+    @Test func timeArithmeticSaturates() throws {
         #expect(SimInstant.distantFuture + .seconds(1) == .distantFuture)
         #expect(SimInstant.zero - SimInstant(nanoseconds: 5) == .zero)
         #expect(SimDuration.seconds(.max) == SimDuration(nanoseconds: .max))
@@ -78,14 +78,14 @@ import Testing
         #expect(SimInstant(nanoseconds: 10) + .zero == SimInstant(nanoseconds: 10))
     }
 
-    @Test func addressesPrint() {
+    @Test func addressesPrint() throws {
         #expect(SimAddress.v4(192, 0, 2, 1, port: 443).description == "192.0.2.1:443")
         #expect(SimAddress.v6(high: 0x2001_0db8_0000_0000, low: 1, port: 80).description == "[2001:db8:0:0:0:0:0:1]:80")
         #expect(SimAddress.v4(10, 0, 0, 1, port: 1).with(port: 2) == SimAddress.v4(10, 0, 0, 1, port: 2))
         #expect(SimAddress.v6(high: 1, low: 2, port: 3).isIPv6)
     }
 
-    @Test func lossPatternCountsAcrossModelChanges() {
+    @Test func lossPatternCountsAcrossModelChanges() throws {
         var state = LossState()
         var random = SimRandom(seed: 1)
         let pattern = LossModel.dropIndices([1, 3])

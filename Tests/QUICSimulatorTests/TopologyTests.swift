@@ -12,7 +12,7 @@ import Testing
             SimLinkSpec(name: "cellular", a: cellular, b: server,
                         aToB: LinkParameters(delay: .milliseconds(40)), bToA: LinkParameters(delay: .milliseconds(30))),
         ])
-        let network = SimNetwork(scenario: scenario)
+        let network = try SimNetwork(scenario: scenario)
         let pinger = Pinger(sources: [wifi, cellular], destination: server, count: 6)
         network.addNode(Echo(), addresses: [server])
         let client = network.addNode(pinger, addresses: [wifi, cellular])
@@ -29,7 +29,7 @@ import Testing
         #expect(network.addresses(of: client) == [wifi, cellular])
     }
 
-    @Test func unroutableDatagramsAreCountedAndTraced() {
+    @Test func unroutableDatagramsAreCountedAndTraced() throws {
         let network = SimNetwork(seed: 1)
         network.addLink(SimLinkSpec(name: "only", a: wifi, b: server, symmetric: LinkParameters()))
         let recorder = SimTraceRecorder()
@@ -55,7 +55,7 @@ import Testing
                                 symmetric: LinkParameters(delay: .milliseconds(5)))],
             schedule: [ScheduledLinkChange(at: SimInstant(nanoseconds: 10_000_000), link: "nat", .natRebinding(natTwo))]
         )
-        let network = SimNetwork(scenario: scenario)
+        let network = try SimNetwork(scenario: scenario)
         let echo = Echo()
         let pinger = Pinger(sources: [wifi], destination: server, count: 4)
         network.addNode(echo, addresses: [server])
@@ -68,7 +68,7 @@ import Testing
         #expect(pinger.replies.allSatisfy { $0.destination == self.wifi && $0.source == self.server })
     }
 
-    @Test func repliesToAnOldNATMappingAreUnroutable() {
+    @Test func repliesToAnOldNATMappingAreUnroutable() throws {
         let natOne = SimAddress.v4(198, 51, 100, 1, port: 40_000)
         let natTwo = SimAddress.v4(198, 51, 100, 1, port: 40_001)
         // The rebinding happens while the first ping's echo is on its way back.
@@ -78,7 +78,7 @@ import Testing
                                 symmetric: LinkParameters(delay: .milliseconds(5)))],
             schedule: [ScheduledLinkChange(at: SimInstant(nanoseconds: 2_000_000), link: "nat", .natRebinding(natTwo))]
         )
-        let network = SimNetwork(scenario: scenario)
+        let network = try SimNetwork(scenario: scenario)
         let echo = Echo()
         let pinger = Pinger(sources: [wifi], destination: server, count: 2, timeout: .milliseconds(100))
         network.addNode(echo, addresses: [server])
@@ -97,7 +97,7 @@ import Testing
             schedule: [ScheduledLinkChange(at: SimInstant(nanoseconds: 15_000_000), link: "wifi",
                                            .addressChange(renumbered))]
         )
-        let network = SimNetwork(scenario: scenario)
+        let network = try SimNetwork(scenario: scenario)
         let echo = Echo()
         let pinger = Pinger(sources: [wifi], destination: server, count: 3, timeout: .milliseconds(100))
         network.addNode(echo, addresses: [server])
@@ -114,7 +114,7 @@ import Testing
     }
 
     @Test func duplicationHappensAsConfigured() throws {
-        let (network, _, sink) = makeOneWay(LinkParameters(duplicateProbability: 0.25), seed: 5, size: 20,
+        let (network, _, sink) = try makeOneWay(LinkParameters(duplicateProbability: 0.25), seed: 5, size: 20,
                                             interval: .microseconds(10), count: 20_000)
         network.run(until: SimInstant(nanoseconds: 1_000_000_000))
         let stats = try #require(network.statistics(link: "l", direction: .aToB))
@@ -129,9 +129,9 @@ import Testing
         #expect(seen == Array(0..<20_000))
     }
 
-    @Test func jitterWithoutReorderingKeepsOrder() {
+    @Test func jitterWithoutReorderingKeepsOrder() throws {
         let parameters = LinkParameters(delay: .milliseconds(10), jitter: .milliseconds(5))
-        let (network, _, sink) = makeOneWay(parameters, seed: 11, size: 20, interval: .milliseconds(1), count: 2000)
+        let (network, _, sink) = try makeOneWay(parameters, seed: 11, size: 20, interval: .milliseconds(1), count: 2000)
         network.run(until: SimInstant(nanoseconds: 10_000_000_000))
         #expect(sink.sequences == Array(0..<2000))
         let delays = sink.arrivals.map { $0.time.nanoseconds - $0.sequence * 1_000_000 }
@@ -142,7 +142,7 @@ import Testing
     @Test func reorderingHappensAsConfigured() throws {
         let parameters = LinkParameters(delay: .milliseconds(10), reorderProbability: 0.1,
                                         reorderDelay: .milliseconds(5))
-        let (network, _, sink) = makeOneWay(parameters, seed: 13, size: 20, interval: .milliseconds(1), count: 10_000)
+        let (network, _, sink) = try makeOneWay(parameters, seed: 13, size: 20, interval: .milliseconds(1), count: 10_000)
         network.run(until: SimInstant(nanoseconds: 20_000_000_000))
         let stats = try #require(network.statistics(link: "l", direction: .aToB))
         #expect(abs(Double(stats.reordered) / 10_000 - 0.1) < 0.01)
