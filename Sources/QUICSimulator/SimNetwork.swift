@@ -64,8 +64,8 @@ public final class SimNetwork {
         }
     }
 
-    /// Adds a link; its name must be new (a programming error otherwise). Its random streams depend only on the seed and its name, so adding a link never
-    /// changes what other links draw.
+    /// Adds a link; its name must be new (a programming error otherwise). Its random streams depend only
+    /// on the seed and its name, so adding a link never changes what other links draw.
     public func addLink(_ spec: SimLinkSpec) {
         precondition(self.linkIndices[spec.name] == nil, "duplicate link name \(spec.name)")
         self.linkIndices[spec.name] = self.links.count

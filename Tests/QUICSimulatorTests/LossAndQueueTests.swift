@@ -102,7 +102,8 @@ import Testing
 
     @Test func bitmaskRepeats() throws {
         // Bits 0 and 2 of a 4-bit pattern: datagrams 0, 2, 4, 6, 8, ... with i % 4 in {0, 2} are lost.
-        let (network, _, sink) = try makeOneWay(LinkParameters(loss: .bitmask(mask: 0b0101, length: 4)), interval: .zero,
+        let (network, _, sink) = try makeOneWay(LinkParameters(loss: .bitmask(mask: 0b0101, length: 4)),
+                                                interval: .zero,
                                             count: 12)
         network.run(until: SimInstant(nanoseconds: 1_000_000_000))
         #expect(sink.sequences == [1, 3, 5, 7, 9, 11])
@@ -147,7 +148,8 @@ import Testing
     @Test func lossChangeTakesEffect() throws {
         let change = ScheduledLinkChange(at: SimInstant(nanoseconds: 5_000_000), link: "l",
                                          .loss(.bernoulli(probability: 1)))
-        let (network, _, sink) = try makeOneWay(LinkParameters(), interval: .milliseconds(1), count: 10, schedule: [change])
+        let (network, _, sink) = try makeOneWay(LinkParameters(), interval: .milliseconds(1), count: 10,
+                                                schedule: [change])
         network.run(until: SimInstant(nanoseconds: 1_000_000_000))
         #expect(sink.sequences == [0, 1, 2, 3, 4])
     }

@@ -142,7 +142,8 @@ import Testing
     @Test func reorderingHappensAsConfigured() throws {
         let parameters = LinkParameters(delay: .milliseconds(10), reorderProbability: 0.1,
                                         reorderDelay: .milliseconds(5))
-        let (network, _, sink) = try makeOneWay(parameters, seed: 13, size: 20, interval: .milliseconds(1), count: 10_000)
+        let (network, _, sink) = try makeOneWay(parameters, seed: 13, size: 20, interval: .milliseconds(1),
+                                                count: 10_000)
         network.run(until: SimInstant(nanoseconds: 20_000_000_000))
         let stats = try #require(network.statistics(link: "l", direction: .aToB))
         #expect(abs(Double(stats.reordered) / 10_000 - 0.1) < 0.01)
