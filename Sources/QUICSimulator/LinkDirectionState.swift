@@ -52,6 +52,8 @@ struct LinkDirectionState {
         self.queueSizes.removeAll(keepingCapacity: true)
         self.queueHead = 0
         self.queuedBytes = 0
+        // Nothing in flight will arrive, so later datagrams need not wait behind it.
+        self.lastArrival = .zero
     }
 
     mutating func goUp(now: SimInstant) {

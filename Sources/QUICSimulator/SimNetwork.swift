@@ -100,6 +100,11 @@ public final class SimNetwork {
         self.events.push(.wake(node: node.index, isTimeout: false), at: self.now)
     }
 
+    /// The node that currently owns `address`, if any.
+    public func node(owning address: SimAddress) -> SimNodeID? {
+        self.owners[address].map { SimNodeID(index: $0) }
+    }
+
     /// The current addresses of a node.
     public func addresses(of node: SimNodeID) -> [SimAddress] {
         self.nodes[node.index].addresses

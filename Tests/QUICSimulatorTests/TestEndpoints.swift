@@ -24,7 +24,8 @@ final class ConstantBitRateSender: SimulatedEndpoint {
     let destination: SimAddress
     let size: Int
     let interval: SimDuration
-    let count: UInt64
+    /// How many datagrams to send in all; raise it and poll the node to send more.
+    var count: UInt64
     let ecn: SimECN
     private(set) var sent: UInt64 = 0
     private var nextSend: SimInstant
