@@ -31,7 +31,8 @@ public enum LinkChange: Hashable, Sendable {
     case down
     /// The selected directions carry traffic again.
     case up
-    /// A new rate in bytes per second for datagrams enqueued from now on.
+    /// A new rate in bytes per second for datagrams enqueued from now on; datagrams already queued keep
+    /// the departure times they were given.
     case rate(UInt64)
     /// A new propagation delay for datagrams serialized from now on.
     case delay(SimDuration)

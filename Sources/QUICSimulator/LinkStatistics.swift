@@ -38,7 +38,8 @@ public struct LinkStatistics: Hashable, Sendable {
 
     public init() {}
 
-    /// The number of datagrams dropped for `reason`.
+    /// The number of datagrams dropped for `reason`. Always 0 for ``DropReason/noRoute``: such datagrams
+    /// never reach a link and are counted by ``SimNetwork/unroutableCount``.
     public func dropped(_ reason: DropReason) -> UInt64 {
         switch reason {
         case .linkDown:
