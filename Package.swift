@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "QUICWire", targets: ["QUICWire"]),
         .library(name: "QUICTLS", targets: ["QUICTLS"]),
         .library(name: "QUICTransport", targets: ["QUICTransport"]),
+        .library(name: "QUICSimulator", targets: ["QUICSimulator"]),
         .executable(name: "mpquic", targets: ["mpquic"]),
     ],
     dependencies: [
@@ -19,6 +20,7 @@ let package = Package(
         .target(name: "QUICWire"),
         .target(name: "QUICTLS", dependencies: ["QUICWire", crypto]),
         .target(name: "QUICTransport", dependencies: ["QUICWire", crypto]),
+        .target(name: "QUICSimulator"),
         .executableTarget(
             name: "mpquic",
             dependencies: [
@@ -30,6 +32,7 @@ let package = Package(
         .testTarget(name: "QUICWireTests", dependencies: ["QUICWire", "QUICTestSupport"]),
         .testTarget(name: "QUICTLSTests", dependencies: ["QUICTLS", "QUICWire", "QUICTestSupport", crypto]),
         .testTarget(name: "QUICTransportTests", dependencies: ["QUICTransport", "QUICTestSupport"]),
+        .testTarget(name: "QUICSimulatorTests", dependencies: ["QUICSimulator"]),
     ],
     swiftLanguageModes: [.v6]
 )
