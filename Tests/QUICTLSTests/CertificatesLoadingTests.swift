@@ -68,7 +68,11 @@ struct CertificatesLoadingTests {
         let scheme = try #require(loaded.signatureSchemes.first)
         let signature = try loaded.signCertificateVerify(role: .client, transcriptHash: [9, 9, 9], scheme: scheme)
         try CertificateVerifySignature.verify(
-            signature: signature, scheme: scheme, role: .client, transcriptHash: [9, 9, 9], publicKey: key.publicKey
+            signature: signature,
+            scheme: scheme,
+            role: .client,
+            transcriptHash: [9, 9, 9],
+            publicKey: key.publicKey
         )
     }
 
@@ -164,7 +168,9 @@ struct CertificatesLoadingTests {
         var generator = CertificatesSplitMix64(seed: 7)
         var accepted = 0
         for input in inputs {
-            let document = try PEMDocument(pemString: input.components(separatedBy: "-----END EC PARAMETERS-----\n").last ?? input)
+            let document = try PEMDocument(
+                pemString: input.components(separatedBy: "-----END EC PARAMETERS-----\n").last ?? input
+            )
             for _ in 0..<75 {
                 var der = document.derBytes
                 let edits = Int.random(in: 1...4, using: &generator)

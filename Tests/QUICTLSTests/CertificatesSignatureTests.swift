@@ -55,17 +55,27 @@ struct CertificatesSignatureTests {
     func signAndVerify(kind: TestKeyKind, scheme: SignatureScheme) throws {
         let key = TestKeys.make(kind, index: 0)
         for role in [CertificateVerifyRole.server, .client] {
-            let signature = try key.signCertificateVerify(role: role, transcriptHash: Self.transcriptHash, scheme: scheme)
+            let signature = try key.signCertificateVerify(
+                role: role,
+                transcriptHash: Self.transcriptHash,
+                scheme: scheme
+            )
             try CertificateVerifySignature.verify(
-                signature: signature, scheme: scheme, role: role,
-                transcriptHash: Self.transcriptHash, publicKey: key.publicKey
+                signature: signature,
+                scheme: scheme,
+                role: role,
+                transcriptHash: Self.transcriptHash,
+                publicKey: key.publicKey
             )
             // The other role's context string must not verify.
             let otherRole: CertificateVerifyRole = role == .server ? .client : .server
             let wrongRole = #expect(throws: CertificateVerificationError.self) {
                 try CertificateVerifySignature.verify(
-                    signature: signature, scheme: scheme, role: otherRole,
-                    transcriptHash: Self.transcriptHash, publicKey: key.publicKey
+                    signature: signature,
+                    scheme: scheme,
+                    role: otherRole,
+                    transcriptHash: Self.transcriptHash,
+                    publicKey: key.publicKey
                 )
             }
             #expect(wrongRole?.alert == 51)
@@ -77,17 +87,24 @@ struct CertificatesSignatureTests {
     func ecdsaEncoding() throws {
         let key = PrivateSigningKey(P256.Signing.PrivateKey())
         let signature = try key.signCertificateVerify(
-            role: .server, transcriptHash: Self.transcriptHash, scheme: .ecdsa_secp256r1_sha256
+            role: .server,
+            transcriptHash: Self.transcriptHash,
+            scheme: .ecdsa_secp256r1_sha256
         )
         #expect(signature.first == 0x30)  // SEQUENCE
         #expect(signature.count >= 8 && signature.count <= 72)
         let p384 = PrivateSigningKey(P384.Signing.PrivateKey())
         let signature384 = try p384.signCertificateVerify(
-            role: .client, transcriptHash: Self.transcriptHash, scheme: .ecdsa_secp384r1_sha384
+            role: .client,
+            transcriptHash: Self.transcriptHash,
+            scheme: .ecdsa_secp384r1_sha384
         )
         try CertificateVerifySignature.verify(
-            signature: signature384, scheme: .ecdsa_secp384r1_sha384, role: .client,
-            transcriptHash: Self.transcriptHash, publicKey: p384.publicKey
+            signature: signature384,
+            scheme: .ecdsa_secp384r1_sha384,
+            role: .client,
+            transcriptHash: Self.transcriptHash,
+            publicKey: p384.publicKey
         )
     }
 
@@ -96,11 +113,18 @@ struct CertificatesSignatureTests {
         let signer = TestKeys.make(kind, index: 0)
         let other = TestKeys.make(kind, index: 1)
         let scheme = try #require(signer.signatureSchemes.first)
-        let signature = try signer.signCertificateVerify(role: .server, transcriptHash: Self.transcriptHash, scheme: scheme)
+        let signature = try signer.signCertificateVerify(
+            role: .server,
+            transcriptHash: Self.transcriptHash,
+            scheme: scheme
+        )
         let error = #expect(throws: CertificateVerificationError.self) {
             try CertificateVerifySignature.verify(
-                signature: signature, scheme: scheme, role: .server,
-                transcriptHash: Self.transcriptHash, publicKey: other.publicKey
+                signature: signature,
+                scheme: scheme,
+                role: .server,
+                transcriptHash: Self.transcriptHash,
+                publicKey: other.publicKey
             )
         }
         #expect(error?.alert == 51)
@@ -110,12 +134,19 @@ struct CertificatesSignatureTests {
     func tamperedFails(kind: TestKeyKind) throws {
         let key = TestKeys.make(kind, index: 2)
         let scheme = try #require(key.signatureSchemes.first)
-        let signature = try key.signCertificateVerify(role: .server, transcriptHash: Self.transcriptHash, scheme: scheme)
+        let signature = try key.signCertificateVerify(
+            role: .server,
+            transcriptHash: Self.transcriptHash,
+            scheme: scheme
+        )
         var otherHash = Self.transcriptHash
         otherHash[5] ^= 1
         #expect(throws: CertificateVerificationError.self) {
             try CertificateVerifySignature.verify(
-                signature: signature, scheme: scheme, role: .server, transcriptHash: otherHash,
+                signature: signature,
+                scheme: scheme,
+                role: .server,
+                transcriptHash: otherHash,
                 publicKey: key.publicKey
             )
         }
@@ -126,7 +157,10 @@ struct CertificatesSignatureTests {
             mutated[index] ^= UInt8.random(in: 1...255, using: &generator)
             let error = #expect(throws: CertificateVerificationError.self) {
                 try CertificateVerifySignature.verify(
-                    signature: mutated, scheme: scheme, role: .server, transcriptHash: Self.transcriptHash,
+                    signature: mutated,
+                    scheme: scheme,
+                    role: .server,
+                    transcriptHash: Self.transcriptHash,
                     publicKey: key.publicKey
                 )
             }
@@ -136,8 +170,11 @@ struct CertificatesSignatureTests {
         for length in 0..<signature.count {
             #expect(throws: CertificateVerificationError.self) {
                 try CertificateVerifySignature.verify(
-                    signature: signature.prefix(length), scheme: scheme, role: .server,
-                    transcriptHash: Self.transcriptHash, publicKey: key.publicKey
+                    signature: signature.prefix(length),
+                    scheme: scheme,
+                    role: .server,
+                    transcriptHash: Self.transcriptHash,
+                    publicKey: key.publicKey
                 )
             }
         }
@@ -149,7 +186,9 @@ struct CertificatesSignatureTests {
         let ed = TestKeys.make(.ed25519, index: 0)
         let rsa = TestKeys.make(.rsa2048, index: 0)
         let signature = try p256.signCertificateVerify(
-            role: .server, transcriptHash: Self.transcriptHash, scheme: .ecdsa_secp256r1_sha256
+            role: .server,
+            transcriptHash: Self.transcriptHash,
+            scheme: .ecdsa_secp256r1_sha256
         )
         let mismatches: [(SignatureScheme, PrivateSigningKey)] = [
             (.ecdsa_secp256r1_sha256, ed), (.ed25519, p256), (.rsa_pss_rsae_sha256, p256),
@@ -158,7 +197,10 @@ struct CertificatesSignatureTests {
         for (scheme, key) in mismatches {
             let error = #expect(throws: CertificateVerificationError.self) {
                 try CertificateVerifySignature.verify(
-                    signature: signature, scheme: scheme, role: .server, transcriptHash: Self.transcriptHash,
+                    signature: signature,
+                    scheme: scheme,
+                    role: .server,
+                    transcriptHash: Self.transcriptHash,
                     publicKey: key.publicKey
                 )
             }
@@ -171,14 +213,20 @@ struct CertificatesSignatureTests {
     func forbiddenSchemes() throws {
         let rsa = TestKeys.make(.rsa2048, index: 0)
         let signature = try rsa.signCertificateVerify(
-            role: .server, transcriptHash: Self.transcriptHash, scheme: .rsa_pss_rsae_sha256
+            role: .server,
+            transcriptHash: Self.transcriptHash,
+            scheme: .rsa_pss_rsae_sha256
         )
         let all = [SignatureScheme.rsa_pkcs1_sha256, .rsa_pkcs1_sha1, .ecdsa_sha1, SignatureScheme(rawValue: 0xfefe)]
         for scheme in all {
             let error = #expect(throws: CertificateVerificationError.self) {
                 try CertificateVerifySignature.verify(
-                    signature: signature, scheme: scheme, role: .server, transcriptHash: Self.transcriptHash,
-                    publicKey: rsa.publicKey, offered: all + SignatureScheme.supportedForCertificateVerify
+                    signature: signature,
+                    scheme: scheme,
+                    role: .server,
+                    transcriptHash: Self.transcriptHash,
+                    publicKey: rsa.publicKey,
+                    offered: all + SignatureScheme.supportedForCertificateVerify
                 )
             }
             #expect(error?.alert == 47)
@@ -186,8 +234,12 @@ struct CertificatesSignatureTests {
         // A valid signature with a scheme we did not offer.
         let error = #expect(throws: CertificateVerificationError.self) {
             try CertificateVerifySignature.verify(
-                signature: signature, scheme: .rsa_pss_rsae_sha256, role: .server,
-                transcriptHash: Self.transcriptHash, publicKey: rsa.publicKey, offered: [.ecdsa_secp256r1_sha256]
+                signature: signature,
+                scheme: .rsa_pss_rsae_sha256,
+                role: .server,
+                transcriptHash: Self.transcriptHash,
+                publicKey: rsa.publicKey,
+                offered: [.ecdsa_secp256r1_sha256]
             )
         }
         #expect(error?.alert == 47)
@@ -198,12 +250,20 @@ struct CertificatesSignatureTests {
         let p256 = TestKeys.make(.p256, index: 0)
         let ed = TestKeys.make(.ed25519, index: 0)
         let rsa = TestKeys.make(.rsa2048, index: 0)
-        #expect(p256.selectSignatureScheme(peerSupported: [.ed25519, .ecdsa_secp256r1_sha256]) == .ecdsa_secp256r1_sha256)
+        #expect(
+            p256.selectSignatureScheme(peerSupported: [.ed25519, .ecdsa_secp256r1_sha256]) == .ecdsa_secp256r1_sha256
+        )
         #expect(p256.selectSignatureScheme(peerSupported: [.ed25519, .rsa_pss_rsae_sha256]) == nil)
         #expect(ed.selectSignatureScheme(peerSupported: [.ecdsa_secp256r1_sha256, .ed25519]) == .ed25519)
         #expect(rsa.selectSignatureScheme(peerSupported: [.rsa_pkcs1_sha256]) == nil)
-        #expect(rsa.selectSignatureScheme(peerSupported: [.rsa_pss_rsae_sha512, .rsa_pss_rsae_sha384]) == .rsa_pss_rsae_sha384)
-        #expect(rsa.selectSignatureScheme(peerSupported: SignatureScheme.supportedForCertificateVerify) == .rsa_pss_rsae_sha256)
+        #expect(
+            rsa.selectSignatureScheme(peerSupported: [.rsa_pss_rsae_sha512, .rsa_pss_rsae_sha384])
+                == .rsa_pss_rsae_sha384
+        )
+        #expect(
+            rsa.selectSignatureScheme(peerSupported: SignatureScheme.supportedForCertificateVerify)
+                == .rsa_pss_rsae_sha256
+        )
         #expect(p256.selectSignatureScheme(peerSupported: []) == nil)
     }
 

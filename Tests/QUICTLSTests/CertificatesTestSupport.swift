@@ -34,7 +34,6 @@ enum TestKeyKind: String, CaseIterable, Sendable, CustomStringConvertible {
 enum TestKeys {
     static let rsaKeys: [_RSA.Signing.PrivateKey] = (0..<3).map { _ in
         // 2048 bits is the smallest size _CryptoExtras accepts without the "unsafe" spelling.
-        // swiftlint:disable:next force_try
         try! _RSA.Signing.PrivateKey(keySize: .bits2048)
     }
 
@@ -85,13 +84,21 @@ struct TestPKI {
             Critical(KeyUsage(digitalSignature: true, keyCertSign: true, cRLSign: true))
         }
         let root = try Self.certificate(
-            key: rootKey, subject: rootName, issuer: rootName, issuerKey: rootKey, extensions: caExtensions
-        )
-        let intermediate = try Self.certificate(
-            key: intermediateKey, subject: intermediateName, issuer: rootName, issuerKey: rootKey,
+            key: rootKey,
+            subject: rootName,
+            issuer: rootName,
+            issuerKey: rootKey,
             extensions: caExtensions
         )
-        let names = dnsNames.map { GeneralName.dnsName($0) }
+        let intermediate = try Self.certificate(
+            key: intermediateKey,
+            subject: intermediateName,
+            issuer: rootName,
+            issuerKey: rootKey,
+            extensions: caExtensions
+        )
+        let names =
+            dnsNames.map { GeneralName.dnsName($0) }
             + ipAddresses.map { GeneralName.ipAddress(ASN1OctetString(contentBytes: $0[...])) }
         let leafExtensions = try Certificate.Extensions {
             Critical(BasicConstraints.notCertificateAuthority)
@@ -99,12 +106,21 @@ struct TestPKI {
             SubjectAlternativeNames(names)
         }
         let leaf = try Self.certificate(
-            key: leafKey, subject: leafName, issuer: intermediateName, issuerKey: intermediateKey,
-            extensions: leafExtensions, notBefore: leafNotBefore, notAfter: leafNotAfter
+            key: leafKey,
+            subject: leafName,
+            issuer: intermediateName,
+            issuerKey: intermediateKey,
+            extensions: leafExtensions,
+            notBefore: leafNotBefore,
+            notAfter: leafNotAfter
         )
         return TestPKI(
-            root: root, rootKey: rootKey, intermediate: intermediate, intermediateKey: intermediateKey,
-            leaf: leaf, leafKey: leafKey
+            root: root,
+            rootKey: rootKey,
+            intermediate: intermediate,
+            intermediateKey: intermediateKey,
+            leaf: leaf,
+            leafKey: leafKey
         )
     }
 

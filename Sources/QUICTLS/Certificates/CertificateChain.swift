@@ -38,7 +38,10 @@ public struct CertificateChain: Sendable, Hashable {
     }
 
     /// All certificates in a PEM bundle (for trust roots as well as chains). Throws if there are none.
-    public static func certificates(inPEM pem: String, source: String) throws(CertificateLoadingError) -> [Certificate] {
+    public static func certificates(
+        inPEM pem: String,
+        source: String
+    ) throws(CertificateLoadingError) -> [Certificate] {
         var certificates: [Certificate] = []
         for (index, document) in try PEMInput.documents(in: pem, what: source).enumerated()
         where document.discriminator == "CERTIFICATE" {
@@ -101,6 +104,9 @@ public struct CertificateIdentity: Sendable {
 
     /// Loads a chain and key from PEM files (they may be the same file).
     public init(certificateFile: String, privateKeyFile: String) throws(CertificateLoadingError) {
-        try self.init(chain: CertificateChain(pemFile: certificateFile), privateKey: PrivateSigningKey(pemFile: privateKeyFile))
+        try self.init(
+            chain: CertificateChain(pemFile: certificateFile),
+            privateKey: PrivateSigningKey(pemFile: privateKeyFile)
+        )
     }
 }

@@ -48,8 +48,10 @@ public enum CertificateVerifySignature {
             guard let key = _RSA.Signing.PublicKey(publicKey) else { throw Self.mismatch(scheme, publicKey) }
             let parsed = _RSA.Signing.RSASignature(rawRepresentation: bytes)
             switch scheme {
-            case .rsa_pss_rsae_sha256: valid = key.isValidSignature(parsed, for: SHA256.hash(data: content), padding: .PSS)
-            case .rsa_pss_rsae_sha384: valid = key.isValidSignature(parsed, for: SHA384.hash(data: content), padding: .PSS)
+            case .rsa_pss_rsae_sha256:
+                valid = key.isValidSignature(parsed, for: SHA256.hash(data: content), padding: .PSS)
+            case .rsa_pss_rsae_sha384:
+                valid = key.isValidSignature(parsed, for: SHA384.hash(data: content), padding: .PSS)
             default: valid = key.isValidSignature(parsed, for: SHA512.hash(data: content), padding: .PSS)
             }
         default:
@@ -64,7 +66,10 @@ public enum CertificateVerifySignature {
         CertificateVerificationError(.illegalSignatureScheme, alert: CertificateAlert.illegalParameter, reason: reason)
     }
 
-    private static func mismatch(_ scheme: SignatureScheme, _ key: Certificate.PublicKey) -> CertificateVerificationError {
+    private static func mismatch(
+        _ scheme: SignatureScheme,
+        _ key: Certificate.PublicKey
+    ) -> CertificateVerificationError {
         Self.illegal("CertificateVerify scheme \(scheme) does not match the certificate's \(key) key")
     }
 

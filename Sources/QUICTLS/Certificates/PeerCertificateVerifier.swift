@@ -1,8 +1,8 @@
-import Foundation
 import Crypto
+import Foundation
 import SwiftASN1
-import _CryptoExtras
 @_spi(FixedExpiryValidationTime) import X509
+import _CryptoExtras
 
 /// What the peer's leaf certificate must identify.
 public enum PeerIdentity: Sendable, Hashable {
@@ -110,7 +110,10 @@ public struct PeerCertificateVerifier: Sendable {
 
     // MARK: - Steps
 
-    static func parse(_ derChain: [[UInt8]], identity: PeerIdentity) throws(CertificateVerificationError) -> [Certificate] {
+    static func parse(
+        _ derChain: [[UInt8]],
+        identity: PeerIdentity
+    ) throws(CertificateVerificationError) -> [Certificate] {
         guard !derChain.isEmpty else { throw Self.emptyChain(identity) }
         var certificates: [Certificate] = []
         certificates.reserveCapacity(derChain.count)
@@ -154,7 +157,8 @@ public struct PeerCertificateVerifier: Sendable {
     /// The leaf's key must be one CertificateVerify can be checked with (P-521 parses but has no scheme here).
     static func checkLeafKey(_ leaf: Certificate) throws(CertificateVerificationError) {
         let key = leaf.publicKey
-        let supported = P256.Signing.PublicKey(key) != nil || P384.Signing.PublicKey(key) != nil
+        let supported =
+            P256.Signing.PublicKey(key) != nil || P384.Signing.PublicKey(key) != nil
             || Curve25519.Signing.PublicKey(key) != nil || _RSA.Signing.PublicKey(key) != nil
         guard supported else {
             throw CertificateVerificationError(

@@ -24,9 +24,9 @@ public struct TrustRoots: Sendable, Hashable {
     }
 
     /// The operating system's bundle.
-    public static func system(path: String = TrustRoots.debianSystemBundlePath) throws(CertificateLoadingError)
-        -> TrustRoots
-    {
+    public static func system(
+        path: String = TrustRoots.debianSystemBundlePath
+    ) throws(CertificateLoadingError) -> TrustRoots {
         do {
             return try TrustRoots(pemFile: path)
         } catch let error where error.kind == .fileNotReadable {
