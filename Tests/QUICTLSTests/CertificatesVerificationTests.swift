@@ -34,7 +34,11 @@ struct CertificatesVerificationTests {
     func validChain(kind: TestKeyKind) async throws {
         let pki = try TestPKI.make(kind)
         let verifier = PeerCertificateVerifier(trustRoots: pki.trustRoots)
-        for name in ["server.example.com", "SERVER.Example.COM", "a.wild.example.net", "192.0.2.7", "2001:db8::1"] {
+        let names = [
+            "server.example.com", "SERVER.Example.COM", "a.wild.example.net", "192.0.2.7", "2001:db8::1",
+            "[2001:db8::1]", "2001:DB8:0:0::1",
+        ]
+        for name in names {
             let result = try await verifier.verify(
                 chain: pki.presentedDER,
                 identity: .server(name: name),

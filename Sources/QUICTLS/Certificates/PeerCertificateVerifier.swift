@@ -8,7 +8,7 @@ import _CryptoExtras
 public enum PeerIdentity: Sendable, Hashable {
     /// A server reached by `name`: a DNS name (matched against SAN dNSName entries, with RFC 6125 wildcard
     /// rules as implemented by swift-certificates' `ServerIdentityPolicy`) or an IPv4/IPv6 literal (matched
-    /// against SAN iPAddress entries).
+    /// against SAN iPAddress entries; "[v6]" brackets are accepted).
     case server(name: String)
     /// A client (RFC 8446 §4.4.2.4 client authentication): the chain must be trusted, but no name is checked;
     /// the application inspects the returned leaf if it needs to.
@@ -170,7 +170,11 @@ public struct PeerCertificateVerifier: Sendable {
     }
 
     static func serverIdentityPolicy(_ identity: PeerIdentity) -> ServerIdentityPolicy? {
-        guard case .server(let name) = identity else { return nil }
+        guard case .server(var name) = identity else { return nil }
+        // Accept a bracketed IPv6 literal as written in URLs ("[::1]").
+        if name.hasPrefix("["), name.hasSuffix("]"), name.count > 2 {
+            name = String(name.dropFirst().dropLast())
+        }
         return IPAddressLiteral.bytes(name) != nil
             ? ServerIdentityPolicy(serverHostname: nil, serverIP: name)
             : ServerIdentityPolicy(serverHostname: name, serverIP: nil)

@@ -19,11 +19,10 @@ extension PrivateSigningKey {
 
     /// Chooses the scheme to sign CertificateVerify with, given the peer's `signature_algorithms` list.
     ///
-    /// Returns our most preferred scheme that the peer offered, or nil when there is none; the handshake then
-    /// fails with handshake_failure (RFC 8446 §4.4.2.2: "If the server cannot produce a certificate chain that
-    /// is signed only via the indicated supported algorithms, then it SHOULD continue the handshake by sending
-    /// the client a certificate chain of its choice" applies to the chain, but the CertificateVerify signature
-    /// itself MUST use an offered scheme, §4.4.3).
+    /// Returns our most preferred scheme that the peer offered, or nil when there is none (the handshake then
+    /// fails with handshake_failure). RFC 8446 §4.4.3: the CertificateVerify signature algorithm "MUST be one
+    /// offered in the client's "signature_algorithms" extension" (for a server; likewise the server's
+    /// CertificateRequest list for a client).
     public func selectSignatureScheme(peerSupported: some Sequence<SignatureScheme>) -> SignatureScheme? {
         let offered = Set(peerSupported)
         return self.signatureSchemes.first { offered.contains($0) }
