@@ -190,4 +190,34 @@ struct CertificatesLoadingTests {
         // Most mutations must be rejected; some (in the key bytes themselves) legitimately still parse.
         #expect(accepted < 300)
     }
+
+    @Test("a combined file with certificate and key loads as an identity")
+    func combinedFile() throws {
+        let identity = try DevelopmentCertificate.generate(keyType: .ed25519, now: TestPKI.now)
+        let path = FileManager.default.temporaryDirectory
+            .appendingPathComponent("quictls-\(UUID().uuidString).pem").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try (identity.pemFiles.privateKey + identity.pemFiles.certificateChain)
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let loaded = try CertificateIdentity(certificateFile: path, privateKeyFile: path)
+        #expect(loaded.chain == identity.chain)
+        #expect(loaded.privateKey.publicKey == identity.privateKey.publicKey)
+    }
+
+    @Test("PKCS#8 keys truncated at every byte offset throw", arguments: ["p256", "ed25519", "rsa"])
+    func pkcs8Truncation(kind: String) throws {
+        let key: PrivateSigningKey
+        switch kind {
+        case "p256": key = PrivateSigningKey(P256.Signing.PrivateKey())
+        case "ed25519": key = PrivateSigningKey(Curve25519.Signing.PrivateKey())
+        default: key = TestKeys.make(.rsa2048, index: 2)
+        }
+        let der = try PEMDocument(pemString: key.pemRepresentation).derBytes
+        #expect(try PrivateSigningKey(pkcs8DER: der).publicKey == key.publicKey)
+        for length in 0..<der.count {
+            #expect(throws: CertificateLoadingError.self) {
+                _ = try PrivateSigningKey(pkcs8DER: Array(der.prefix(length)))
+            }
+        }
+    }
 }

@@ -146,6 +146,27 @@ struct CertificatesVerificationTests {
         )
     }
 
+    @Test("an expired intermediate fails with certificate_expired")
+    func expiredIntermediate() async throws {
+        let pki = try TestPKI.make(.p256)
+        let intermediate = try TestPKI.certificate(
+            key: pki.intermediateKey,
+            subject: pki.intermediate.subject,
+            issuer: pki.root.subject,
+            issuerKey: pki.rootKey,
+            extensions: pki.intermediate.extensions,
+            notBefore: Self.now.addingTimeInterval(-86_400 * 30),
+            notAfter: Self.now.addingTimeInterval(-60)
+        )
+        await self.expectFailure(
+            PeerCertificateVerifier(trustRoots: pki.trustRoots),
+            chain: [TestPKI.der(pki.leaf), TestPKI.der(intermediate)],
+            identity: .server(name: "server.example.com"),
+            kind: .expired,
+            alert: 45
+        )
+    }
+
     @Test("insecure mode accepts an untrusted chain and says so")
     func insecure() async throws {
         let pki = try TestPKI.make(.p256)
