@@ -2,6 +2,9 @@
 import PackageDescription
 
 let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
+let cryptoExtras: Target.Dependency = .product(name: "_CryptoExtras", package: "swift-crypto")
+let x509: Target.Dependency = .product(name: "X509", package: "swift-certificates")
+let asn1: Target.Dependency = .product(name: "SwiftASN1", package: "swift-asn1")
 
 let package = Package(
     name: "swift-mpquic",
@@ -15,10 +18,12 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-certificates", exact: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", exact: "1.7.4"),
     ],
     targets: [
         .target(name: "QUICWire"),
-        .target(name: "QUICTLS", dependencies: ["QUICWire", crypto]),
+        .target(name: "QUICTLS", dependencies: ["QUICWire", crypto, cryptoExtras, x509, asn1]),
         .target(name: "QUICTransport", dependencies: ["QUICWire", crypto]),
         .target(name: "QUICSimulator"),
         .executableTarget(
@@ -30,7 +35,7 @@ let package = Package(
         ),
         .target(name: "QUICTestSupport", path: "Tests/QUICTestSupport"),
         .testTarget(name: "QUICWireTests", dependencies: ["QUICWire", "QUICTestSupport"]),
-        .testTarget(name: "QUICTLSTests", dependencies: ["QUICTLS", "QUICWire", "QUICTestSupport", crypto]),
+        .testTarget(name: "QUICTLSTests", dependencies: ["QUICTLS", "QUICWire", "QUICTestSupport", crypto, cryptoExtras, x509, asn1]),
         .testTarget(name: "QUICTransportTests", dependencies: ["QUICTransport", "QUICTestSupport"]),
         .testTarget(name: "QUICSimulatorTests", dependencies: ["QUICSimulator"]),
     ],

@@ -21,6 +21,22 @@ public struct SignatureScheme: RawRepresentable, Hashable, Sendable, CustomStrin
     public static let rsaPSSPSSSHA256 = SignatureScheme(rawValue: 0x0809)
     public static let rsaPSSPSSSHA384 = SignatureScheme(rawValue: 0x080a)
     public static let rsaPSSPSSSHA512 = SignatureScheme(rawValue: 0x080b)
+    /// Legacy SHA-1 schemes: RFC 8446 §4.2.3 forbids them in CertificateVerify.
+    public static let rsaPKCS1SHA1 = SignatureScheme(rawValue: 0x0201)
+    public static let ecdsaSHA1 = SignatureScheme(rawValue: 0x0203)
+
+    /// The schemes this module can produce and check in CertificateVerify, in order of preference: what an
+    /// endpoint advertises in its own signature_algorithms extension. RFC 8446 §4.2.3: RSASSA-PKCS1-v1_5
+    /// schemes "refer solely to signatures which appear in certificates [...] and are not defined for use
+    /// in signed TLS handshake messages".
+    public static let supportedForCertificateVerify: [SignatureScheme] = [
+        .ecdsaSecp256r1SHA256,
+        .ed25519,
+        .ecdsaSecp384r1SHA384,
+        .rsaPSSRSAESHA256,
+        .rsaPSSRSAESHA384,
+        .rsaPSSRSAESHA512,
+    ]
 
     public var description: String {
         switch self.rawValue {
@@ -38,6 +54,8 @@ public struct SignatureScheme: RawRepresentable, Hashable, Sendable, CustomStrin
         case 0x0809: return "rsa_pss_pss_sha256"
         case 0x080a: return "rsa_pss_pss_sha384"
         case 0x080b: return "rsa_pss_pss_sha512"
+        case 0x0201: return "rsa_pkcs1_sha1"
+        case 0x0203: return "ecdsa_sha1"
         default: return "signature scheme 0x" + String(self.rawValue, radix: 16)
         }
     }
