@@ -5,13 +5,23 @@ let package = Package(
     name: "swift-mpquic",
     products: [
         .library(name: "QUICWire", targets: ["QUICWire"]),
+        .library(name: "QUICCrypto", targets: ["QUICCrypto"]),
         .executable(name: "mpquic", targets: ["mpquic"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         .target(name: "QUICWire"),
+        .target(
+            name: "QUICCrypto",
+            dependencies: [
+                "QUICWire",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
         .executableTarget(
             name: "mpquic",
             dependencies: [
@@ -20,6 +30,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "QUICWireTests", dependencies: ["QUICWire"]),
+        .testTarget(name: "QUICCryptoTests", dependencies: ["QUICCrypto", "QUICWire"]),
     ],
     swiftLanguageModes: [.v6]
 )
