@@ -2,9 +2,9 @@ import Crypto
 import _CryptoExtras
 
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// The header protection key and algorithm of one cipher suite (RFC 9001 §5.4).
@@ -119,7 +119,12 @@ public struct HeaderProtectionKey: Sendable {
     }
 
     /// Checks the layout and returns the sample start offset.
-    func validate(buffer: [UInt8], packetStart: Int, packetNumberOffset: Int, packetEnd: Int) throws(CryptoError) -> Int {
+    func validate(
+        buffer: [UInt8],
+        packetStart: Int,
+        packetNumberOffset: Int,
+        packetEnd: Int
+    ) throws(CryptoError) -> Int {
         guard packetStart >= 0, packetStart < packetNumberOffset, packetEnd <= buffer.count,
             packetNumberOffset <= packetEnd
         else { throw .invalidRange }
@@ -153,7 +158,8 @@ public struct HeaderProtectionKey: Sendable {
         case .chacha20Poly1305SHA256:
             // RFC 9001 §5.4.4: counter = sample[0..3] (little endian), nonce = sample[4..15],
             // mask = ChaCha20(hp_key, counter, nonce, {0,0,0,0,0})
-            let counter = UInt32(sample[0]) | UInt32(sample[1]) << 8 | UInt32(sample[2]) << 16
+            let counter =
+                UInt32(sample[0]) | UInt32(sample[1]) << 8 | UInt32(sample[2]) << 16
                 | UInt32(sample[3]) << 24
             let output: Data
             do {

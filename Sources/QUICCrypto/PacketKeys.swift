@@ -1,11 +1,5 @@
 import Crypto
 
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-
 /// The AEAD key and IV that protect packet payloads for one key phase (RFC 9001 §5.3).
 ///
 /// The header protection key is kept apart in `HeaderProtectionKey` because it does not change on key

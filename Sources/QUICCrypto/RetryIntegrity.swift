@@ -2,9 +2,9 @@ import Crypto
 import QUICWire
 
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// The Retry Integrity Tag (RFC 9001 §5.8, RFC 9369 §3.3.3).

@@ -60,7 +60,9 @@ struct ChaChaShortHeaderTests {
         #expect(hexString(protection.packetKeys.iv) == vector.iv)
         #expect(hexString(protection.headerProtectionKey.keyBytes) == vector.hp)
         #expect(hexString(try protection.packetKeys.nonce(packetNumber: Self.packetNumber)) == vector.nonce)
-        #expect(hexString(try protection.headerProtectionKey.mask(sample: try #require(hexBytes(vector.sample)))) == vector.mask)
+        #expect(
+            hexString(try protection.headerProtectionKey.mask(sample: try #require(hexBytes(vector.sample))))
+                == vector.mask)
 
         let header: [UInt8] = [0x42, 0x00, 0xbf, 0xf4]
         var buffer = header + [0x01] + [UInt8](repeating: 0, count: 16)
@@ -69,12 +71,14 @@ struct ChaChaShortHeaderTests {
         #expect(end == 21)
         #expect(hexString(buffer[4...]) == vector.ciphertext)
 
-        let packet = try protect(protection, header: header, payload: [0x01], packetNumber: Self.packetNumber, packetNumberOffset: 1)
+        let packet = try protect(
+            protection, header: header, payload: [0x01], packetNumber: Self.packetNumber, packetNumberOffset: 1)
         #expect(hexString(packet[0..<4]) == vector.header)
         #expect(hexString(packet) == vector.packet)
 
         let opened = try unprotect(
-            protection, packet: try #require(hexBytes(vector.packet)), packetNumber: Self.packetNumber, packetNumberOffset: 1)
+            protection, packet: try #require(hexBytes(vector.packet)), packetNumber: Self.packetNumber,
+            packetNumberOffset: 1)
         #expect(opened.header == header)
         #expect(opened.payload == [0x01])
     }
@@ -83,10 +87,14 @@ struct ChaChaShortHeaderTests {
     func keyUpdate(_ vector: Case) throws {
         let secret = try #require(hexBytes(Vectors.chachaSecret))
         let ku = try #require(hexBytes(vector.ku))
-        #expect(try KeyUpdateState.nextSecret(after: secret, cipherSuite: .chacha20Poly1305SHA256, parameters: vector.parameters) == ku)
+        #expect(
+            try KeyUpdateState.nextSecret(
+                after: secret, cipherSuite: .chacha20Poly1305SHA256, parameters: vector.parameters) == ku)
 
-        var state = try KeyUpdateState(cipherSuite: .chacha20Poly1305SHA256, secret: secret, parameters: vector.parameters)
-        let nextExpected = try PacketKeys(cipherSuite: .chacha20Poly1305SHA256, secret: ku, parameters: vector.parameters)
+        var state = try KeyUpdateState(
+            cipherSuite: .chacha20Poly1305SHA256, secret: secret, parameters: vector.parameters)
+        let nextExpected = try PacketKeys(
+            cipherSuite: .chacha20Poly1305SHA256, secret: ku, parameters: vector.parameters)
         #expect(state.keyPhase == false)
         #expect(state.generation == 0)
         #expect(hexString(state.current.packetKeys.keyBytes) == vector.key)
@@ -94,8 +102,10 @@ struct ChaChaShortHeaderTests {
         #expect(state.next.packetKeys.iv == nextExpected.iv)
         #expect(state.previous == nil)
 
-        let secondSecret = try KeyUpdateState.nextSecret(after: ku, cipherSuite: .chacha20Poly1305SHA256, parameters: vector.parameters)
-        let secondExpected = try PacketKeys(cipherSuite: .chacha20Poly1305SHA256, secret: secondSecret, parameters: vector.parameters)
+        let secondSecret = try KeyUpdateState.nextSecret(
+            after: ku, cipherSuite: .chacha20Poly1305SHA256, parameters: vector.parameters)
+        let secondExpected = try PacketKeys(
+            cipherSuite: .chacha20Poly1305SHA256, secret: secondSecret, parameters: vector.parameters)
 
         try state.update()
         #expect(state.keyPhase == true)
@@ -109,12 +119,14 @@ struct ChaChaShortHeaderTests {
 
         // A packet sealed with the new keys does not open with the old ones, and vice versa.
         let header: [UInt8] = [0x46, 0x00, 0x00, 0x07]
-        let packet = try protect(state.current, header: header, payload: [0x01, 0x01, 0x01], packetNumber: 7, packetNumberOffset: 1)
+        let packet = try protect(
+            state.current, header: header, payload: [0x01, 0x01, 0x01], packetNumber: 7, packetNumberOffset: 1)
         let old = try #require(state.previous)
         #expect(throws: CryptoError.authenticationFailure) {
             _ = try unprotect(old, packet: packet, packetNumber: 7, packetNumberOffset: 1)
         }
-        #expect(try unprotect(state.current, packet: packet, packetNumber: 7, packetNumberOffset: 1).payload == [1, 1, 1])
+        #expect(
+            try unprotect(state.current, packet: packet, packetNumber: 7, packetNumberOffset: 1).payload == [1, 1, 1])
 
         state.discardPrevious()
         #expect(state.previous == nil)

@@ -46,7 +46,8 @@ func unprotect(
 @Suite("Initial packets (RFC 9001 A.2/A.3, RFC 9369 A.2/A.3)")
 struct InitialPacketTests {
     static func secrets(_ version: QUICVersion) throws -> InitialSecrets {
-        try InitialSecrets(version: version, destinationConnectionID: ConnectionID(literal: hexBytes(Vectors.dcid) ?? []))
+        try InitialSecrets(
+            version: version, destinationConnectionID: ConnectionID(literal: hexBytes(Vectors.dcid) ?? []))
     }
 
     static func clientPayload() throws -> [UInt8] {

@@ -88,7 +88,8 @@ struct KeyDerivationTests {
     @Test("expandLabel rejects short secrets and bad lengths")
     func expandLabelRejects() {
         #expect(throws: CryptoError.invalidKeyLength) {
-            _ = try QUICHKDF.expandLabel(secret: [UInt8](repeating: 1, count: 31), label: "x", length: 16, hash: .sha256)
+            _ = try QUICHKDF.expandLabel(
+                secret: [UInt8](repeating: 1, count: 31), label: "x", length: 16, hash: .sha256)
         }
         #expect(throws: CryptoError.invalidKeyLength) {
             _ = try QUICHKDF.expandLabel(secret: [UInt8](repeating: 1, count: 32), label: "x", length: 0, hash: .sha256)

@@ -43,8 +43,11 @@ struct NonceTests {
             cipherSuite: .aes128GCMSHA256, secret: [UInt8](repeating: 7, count: 32), parameters: .v1)
         let header: [UInt8] = [0x41, 0xaa, 0xbb, 0x00, 0x05]
         let payload = [UInt8](repeating: 0x01, count: 20)
-        let packet = try protect(protection, header: header, payload: payload, packetNumber: 5, packetNumberOffset: 3, pathID: 2)
-        #expect(try unprotect(protection, packet: packet, packetNumber: 5, packetNumberOffset: 3, pathID: 2).payload == payload)
+        let packet = try protect(
+            protection, header: header, payload: payload, packetNumber: 5, packetNumberOffset: 3, pathID: 2)
+        #expect(
+            try unprotect(protection, packet: packet, packetNumber: 5, packetNumberOffset: 3, pathID: 2).payload
+                == payload)
         #expect(throws: CryptoError.authenticationFailure) {
             _ = try unprotect(protection, packet: packet, packetNumber: 5, packetNumberOffset: 3, pathID: 0)
         }

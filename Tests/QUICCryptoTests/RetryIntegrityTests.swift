@@ -14,7 +14,9 @@ struct RetryIntegrityTests {
         let tag = try RetryIntegrity.tag(
             version: version, originalDestinationConnectionID: Self.odcid, retryPacketWithoutTag: packet[..<split])
         #expect(tag == Array(packet[split...]))
-        #expect(try RetryIntegrity.isValid(version: version, originalDestinationConnectionID: Self.odcid, retryPacket: packet))
+        #expect(
+            try RetryIntegrity.isValid(
+                version: version, originalDestinationConnectionID: Self.odcid, retryPacket: packet))
     }
 
     @Test("The pseudo-packet prepends the ODCID length and bytes")
@@ -30,18 +32,24 @@ struct RetryIntegrityTests {
         for index in packet.indices {
             var tampered = packet
             tampered[index] ^= 0x01
-            #expect(try !RetryIntegrity.isValid(version: .v1, originalDestinationConnectionID: Self.odcid, retryPacket: tampered))
+            #expect(
+                try !RetryIntegrity.isValid(
+                    version: .v1, originalDestinationConnectionID: Self.odcid, retryPacket: tampered))
         }
         let otherODCID = ConnectionID(literal: [0x83, 0x94, 0xc8, 0xf0, 0x3e, 0x51, 0x57, 0x09])
-        #expect(try !RetryIntegrity.isValid(version: .v1, originalDestinationConnectionID: otherODCID, retryPacket: packet))
-        #expect(try !RetryIntegrity.isValid(version: .v2, originalDestinationConnectionID: Self.odcid, retryPacket: packet))
+        #expect(
+            try !RetryIntegrity.isValid(version: .v1, originalDestinationConnectionID: otherODCID, retryPacket: packet))
+        #expect(
+            try !RetryIntegrity.isValid(version: .v2, originalDestinationConnectionID: Self.odcid, retryPacket: packet))
     }
 
     @Test("Truncated Retry packets are rejected without trapping")
     func truncated() throws {
         let packet = try #require(hexBytes(Vectors.v2Retry))
         for length in 0..<packet.count {
-            #expect(try !RetryIntegrity.isValid(version: .v2, originalDestinationConnectionID: Self.odcid, retryPacket: packet[..<length]))
+            #expect(
+                try !RetryIntegrity.isValid(
+                    version: .v2, originalDestinationConnectionID: Self.odcid, retryPacket: packet[..<length]))
         }
     }
 }

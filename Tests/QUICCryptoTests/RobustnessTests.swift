@@ -49,12 +49,14 @@ struct RobustnessTests {
                     from: &buffer, packetStart: 0, packetNumberOffset: 18, packetEnd: end)
             }
             #expect(throws: CryptoError.self) {
-                try protection.applyHeaderProtection(to: &buffer, packetStart: 0, packetNumberOffset: 18, packetEnd: end)
+                try protection.applyHeaderProtection(
+                    to: &buffer, packetStart: 0, packetNumberOffset: 18, packetEnd: end)
             }
         }
         var short = Array(packet[..<37])
         #expect(throws: CryptoError.sampleTooShort) {
-            _ = try protection.removeHeaderProtection(from: &short, packetStart: 0, packetNumberOffset: 18, packetEnd: 37)
+            _ = try protection.removeHeaderProtection(
+                from: &short, packetStart: 0, packetNumberOffset: 18, packetEnd: 37)
         }
     }
 
@@ -68,7 +70,8 @@ struct RobustnessTests {
         for length in 0..<(sealed.count - 5) {
             var buffer = Array(sealed[..<(5 + length)])
             do {
-                _ = try protection.open(in: &buffer, headerRange: 0..<5, ciphertextLength: length, packetNumber: 9, pathID: 0)
+                _ = try protection.open(
+                    in: &buffer, headerRange: 0..<5, ciphertextLength: length, packetNumber: 9, pathID: 0)
                 Issue.record("truncated ciphertext of length \(length) opened")
             } catch {
                 #expect(error == (length < 16 ? .ciphertextTooShort : .authenticationFailure))
@@ -121,7 +124,8 @@ struct RobustnessTests {
         for iteration in 0..<300 {
             let suite = CipherSuite.allCases[rng.next(in: 0...2)]
             let protection = try PacketProtection(
-                cipherSuite: suite, secret: rng.bytes(suite.hashLength), parameters: rng.next(in: 0...1) == 0 ? .v1 : .v2)
+                cipherSuite: suite, secret: rng.bytes(suite.hashLength),
+                parameters: rng.next(in: 0...1) == 0 ? .v1 : .v2)
             let isLong = rng.next(in: 0...1) == 1
             let pnLength = rng.next(in: 1...4)
             let prefix = rng.next(in: 1...40)
