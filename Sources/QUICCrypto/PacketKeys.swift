@@ -53,9 +53,11 @@ public struct PacketKeys: Sendable {
     ///
     /// RFC 9001 §5.3: "The 62 bits of the reconstructed QUIC packet number in network byte order are left-padded
     /// with zeros to the size of the IV. The exclusive OR of the padded packet number and the IV forms the AEAD
-    /// nonce." draft-ietf-quic-multipath §2.4 (Nonce Calculation): with multipath the 96-bit Path-and-Packet-Number
-    /// is the 32-bit path ID, two zero bits and the 62-bit packet number, XORed with the IV. Path 0 therefore
-    /// gives the single-path nonce.
+    /// nonce."
+    ///
+    /// draft-ietf-quic-multipath, "Nonce Calculation after Handshake Completion": the 96-bit
+    /// Path-and-Packet-Number is "the 32 bits of the path ID in network byte order, two zero bits, and the
+    /// 62 bits of the reconstructed QUIC packet number", XORed with the IV. Path 0 gives the single-path nonce.
     public func nonce(packetNumber: UInt64, pathID: UInt32 = 0) throws(CryptoError) -> [UInt8] {
         let (high, low) = try self.nonceWords(packetNumber: packetNumber, pathID: pathID)
         return Self.bytes(high: high, low: low)
