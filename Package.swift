@@ -10,6 +10,7 @@ let package = Package(
     name: "swift-mpquic",
     products: [
         .library(name: "QUICWire", targets: ["QUICWire"]),
+        .library(name: "QUICCrypto", targets: ["QUICCrypto"]),
         .library(name: "QUICTLS", targets: ["QUICTLS"]),
         .library(name: "QUICTransport", targets: ["QUICTransport"]),
         .library(name: "QUICSimulator", targets: ["QUICSimulator"]),
@@ -23,6 +24,7 @@ let package = Package(
     ],
     targets: [
         .target(name: "QUICWire"),
+        .target(name: "QUICCrypto", dependencies: ["QUICWire", crypto, cryptoExtras]),
         .target(name: "QUICTLS", dependencies: ["QUICWire", crypto, cryptoExtras, x509, asn1]),
         .target(name: "QUICTransport", dependencies: ["QUICWire", crypto]),
         .target(name: "QUICSimulator"),
@@ -35,6 +37,7 @@ let package = Package(
         ),
         .target(name: "QUICTestSupport", path: "Tests/QUICTestSupport"),
         .testTarget(name: "QUICWireTests", dependencies: ["QUICWire", "QUICTestSupport"]),
+        .testTarget(name: "QUICCryptoTests", dependencies: ["QUICCrypto", "QUICWire", "QUICTestSupport"]),
         .testTarget(name: "QUICTLSTests", dependencies: ["QUICTLS", "QUICWire", "QUICTestSupport", crypto, cryptoExtras, x509, asn1]),
         .testTarget(name: "QUICTransportTests", dependencies: ["QUICTransport", "QUICTestSupport"]),
         .testTarget(name: "QUICSimulatorTests", dependencies: ["QUICSimulator"]),
