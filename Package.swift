@@ -5,6 +5,7 @@ let package = Package(
     name: "swift-mpquic",
     products: [
         .library(name: "QUICWire", targets: ["QUICWire"]),
+        .library(name: "QUICRecovery", targets: ["QUICRecovery"]),
         .executable(name: "mpquic", targets: ["mpquic"]),
     ],
     dependencies: [
@@ -12,6 +13,7 @@ let package = Package(
     ],
     targets: [
         .target(name: "QUICWire"),
+        .target(name: "QUICRecovery", dependencies: ["QUICWire"]),
         .executableTarget(
             name: "mpquic",
             dependencies: [
@@ -20,6 +22,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "QUICWireTests", dependencies: ["QUICWire"]),
+        .testTarget(name: "QUICRecoveryTests", dependencies: ["QUICRecovery"]),
     ],
     swiftLanguageModes: [.v6]
 )
