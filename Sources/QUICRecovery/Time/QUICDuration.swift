@@ -39,11 +39,15 @@ public struct QUICDuration: Comparable, Hashable, Sendable, CustomStringConverti
     /// A duration from a number of seconds, rounded to the nearest nanosecond and clamped to the
     /// representable range.
     @inlinable
-    public static func seconds(_ value: Double) -> QUICDuration {
+    public init(seconds value: Double) {
         let nanos = (value * 1e9).rounded()
-        if !(nanos < 9.2e18) { return .infinite }
-        if nanos < -9.2e18 { return QUICDuration(nanoseconds: .min) }
-        return QUICDuration(nanoseconds: Int64(nanos))
+        if !(nanos < 9.2e18) {
+            self.init(nanoseconds: nanos.isNaN ? 0 : .max)
+        } else if nanos < -9.2e18 {
+            self.init(nanoseconds: .min)
+        } else {
+            self.init(nanoseconds: Int64(nanos))
+        }
     }
 
     /// This duration in seconds, as a floating-point number (for rate and CUBIC computations).

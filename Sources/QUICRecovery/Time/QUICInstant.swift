@@ -32,7 +32,10 @@ public struct QUICInstant: Comparable, Hashable, Sendable, CustomStringConvertib
 
     @inlinable
     public static func - (lhs: QUICInstant, rhs: QUICDuration) -> QUICInstant {
-        if rhs.nanoseconds == .min { return lhs + QUICDuration.infinite }
+        if rhs.nanoseconds == .min {
+            let (sum, overflow) = lhs.nanosecondsSinceOrigin.addingReportingOverflow(UInt64(Int64.max) + 1)
+            return QUICInstant(nanosecondsSinceOrigin: overflow ? .max : sum)
+        }
         return lhs + QUICDuration(nanoseconds: -rhs.nanoseconds)
     }
 
