@@ -26,7 +26,8 @@ public struct HyStartPlusPlus: Hashable, Sendable {
         case slowStart
         /// Conservative Slow Start: growth divided by CSS_GROWTH_DIVISOR.
         case conservativeSlowStart
-        /// Slow start is over (congestion avoidance, or a congestion event happened).
+        /// HyStart++ is done (CSS completed, or a congestion event happened). A later slow start, after
+        /// persistent congestion, is standard slow start without delay detection.
         case finished
     }
 
@@ -77,9 +78,8 @@ public struct HyStartPlusPlus: Hashable, Sendable {
             growth = Swift.min(growth, limit * maxDatagramSize)
         }
         switch self.phase {
-        case .slowStart: return growth
+        case .slowStart, .finished: return growth
         case .conservativeSlowStart: return growth / Self.cssGrowthDivisor
-        case .finished: return 0
         }
     }
 
