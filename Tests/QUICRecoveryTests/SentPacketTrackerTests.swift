@@ -76,7 +76,9 @@ struct SentPacketTrackerTests {
     @Test func ackOfUnsentPacketIsAProtocolViolation() {
         var tracker = self.tracker(0..<3)
         var acked: [SentPacket<UInt64>] = []
-        #expect(throws: TransportError(.protocolViolation, frameType: 0x02, reason: "ACK for a packet that was not sent")) {
+        let violation = TransportError(.protocolViolation, frameType: 0x02,
+                                       reason: "ACK for a packet that was not sent")
+        #expect(throws: violation) {
             _ = try tracker.onAckReceived(ranges: [0...3], now: ms(5), newlyAcked: &acked)
         }
         var empty = SentPacketTracker<UInt64>(space: .initial)

@@ -6,9 +6,9 @@ import Foundation
 /// regions are not rounded away; `congestionWindow` is the whole-byte value. The RFC's formulas count
 /// segments, so they are evaluated on `window / maxDatagramSize`.
 public struct Cubic: CongestionController, Hashable, Sendable {
-    /// RFC 9438 §5: "C ... SHOULD be set to 0.4."
+    /// RFC 9438 §4.1.1 and §5: the aggressiveness constant C, 0.4 segments/second^3.
     public static let c = 0.4
-    /// RFC 9438 §5: "beta_cubic SHOULD be set to 0.7".
+    /// RFC 9438 §4.6: "Parameter beta_cubic SHOULD be set to 0.7".
     public static let beta = 0.7
     /// RFC 9438 §4.3: "alpha_cubic = 3 * (1 - beta_cubic) / (1 + beta_cubic)".
     public static let alpha = 3.0 * (1.0 - Cubic.beta) / (1.0 + Cubic.beta)
@@ -96,7 +96,8 @@ public struct Cubic: CongestionController, Hashable, Sendable {
 
     public mutating func onPacketAcked(_ packet: CongestionPacket, isAppLimited: Bool, rtt: RTTEstimator,
                                        now: QUICInstant) {
-        // RFC 9438 §4.10 (via RFC 7661): the window is not grown while it is not the limit.
+        // RFC 9438 §5.8: cwnd does not grow while the flow is application-limited (not using the window);
+        // packets sent before the recovery period began don't grow it either (RFC 9002 §7.3.2).
         if isAppLimited || self.isInRecovery(sentTime: packet.timeSent) {
             return
         }
