@@ -94,9 +94,10 @@ public struct RTTEstimator: Hashable, Sendable {
             adjusted = latest - delay
         }
 
-        // RFC 9002 §5.3: "rttvar_sample = abs(smoothed_rtt - adjusted_rtt);
-        // rttvar = 3/4 * rttvar + 1/4 * rttvar_sample; smoothed_rtt = 7/8 * smoothed_rtt + 1/8 * adjusted_rtt"
-        // The variation uses the smoothed RTT from before this sample, as in Appendix A.7 and RFC 6298.
+        // RFC 9002 §5.3: "smoothed_rtt = 7/8 * smoothed_rtt + 1/8 * adjusted_rtt; rttvar_sample =
+        // abs(smoothed_rtt - adjusted_rtt); rttvar = 3/4 * rttvar + 1/4 * rttvar_sample"
+        // The variation uses the smoothed RTT from before this sample, as Appendix A.7 and RFC 6298 do and
+        // as RFC erratum 7539 corrects §5.3 to say.
         let variationSample = (self.smoothedRTT - adjusted).magnitude
         self.rttVariation = (self.rttVariation * 3 + variationSample) / 4
         self.smoothedRTT = (self.smoothedRTT * 7 + adjusted) / 8
