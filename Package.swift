@@ -7,6 +7,7 @@ let package = Package(
         .library(name: "QUICWire", targets: ["QUICWire"]),
         .library(name: "QUICTLS", targets: ["QUICTLS"]),
         .library(name: "QUICTransport", targets: ["QUICTransport"]),
+        .library(name: "QUICQlog", targets: ["QUICQlog"]),
         .executable(name: "mpquic", targets: ["mpquic"]),
     ],
     dependencies: [
@@ -16,6 +17,7 @@ let package = Package(
     targets: [
         .target(name: "QUICWire"),
         .target(name: "QUICTLS", dependencies: ["QUICWire"]),
+        .target(name: "QUICQlog", dependencies: ["QUICWire"]),
         .target(
             name: "QUICTransport",
             dependencies: ["QUICWire", .product(name: "Crypto", package: "swift-crypto")]
@@ -30,6 +32,7 @@ let package = Package(
         .testTarget(name: "QUICWireTests", dependencies: ["QUICWire"]),
         .testTarget(name: "QUICTLSTests", dependencies: ["QUICTLS", "QUICWire"]),
         .testTarget(name: "QUICTransportTests", dependencies: ["QUICTransport"]),
+        .testTarget(name: "QUICQlogTests", dependencies: ["QUICQlog", "QUICWire"]),
     ],
     swiftLanguageModes: [.v6]
 )
