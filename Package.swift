@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "QUICWire", targets: ["QUICWire"]),
         .library(name: "QUICCrypto", targets: ["QUICCrypto"]),
         .library(name: "QUICRecovery", targets: ["QUICRecovery"]),
+        .library(name: "QUICQlog", targets: ["QUICQlog"]),
         .library(name: "QUICTLS", targets: ["QUICTLS"]),
         .library(name: "QUICTransport", targets: ["QUICTransport"]),
         .library(name: "QUICSimulator", targets: ["QUICSimulator"]),
@@ -26,6 +27,7 @@ let package = Package(
     targets: [
         .target(name: "QUICWire"),
         .target(name: "QUICRecovery", dependencies: ["QUICWire"]),
+        .target(name: "QUICQlog", dependencies: ["QUICWire"]),
         .target(name: "QUICCrypto", dependencies: ["QUICWire", crypto, cryptoExtras]),
         .target(name: "QUICTLS", dependencies: ["QUICWire", crypto, cryptoExtras, x509, asn1]),
         .target(name: "QUICTransport", dependencies: ["QUICWire", crypto]),
@@ -39,6 +41,7 @@ let package = Package(
         ),
         .target(name: "QUICTestSupport", path: "Tests/QUICTestSupport"),
         .testTarget(name: "QUICWireTests", dependencies: ["QUICWire", "QUICTestSupport"]),
+        .testTarget(name: "QUICQlogTests", dependencies: ["QUICQlog", "QUICWire", "QUICTestSupport"]),
         .testTarget(name: "QUICRecoveryTests", dependencies: ["QUICRecovery", "QUICWire", "QUICTestSupport"]),
         .testTarget(name: "QUICCryptoTests", dependencies: ["QUICCrypto", "QUICWire", "QUICTestSupport"]),
         .testTarget(name: "QUICTLSTests", dependencies: ["QUICTLS", "QUICWire", "QUICTestSupport", crypto, cryptoExtras, x509, asn1]),
