@@ -126,3 +126,34 @@ struct SchedulingCostAwareTests {
         #expect(sentPerPath[0, default: 0] > 0)
     }
 }
+
+@Suite("Built-in scheduler wrapper")
+struct SchedulingBuiltInTests {
+    @Test func hooksReachTheWrappedScheduler() {
+        let options = SchedulerOptions(targetRate: 1_000_000_000, meteredBudget: 2_000)
+        var scheduler = SchedulerKind.costAware.makeScheduler(options: options)
+        let paths = [snapshot(0, rtt: 10, cwnd: 0), snapshot(1, rtt: 20, cost: .metered(costPerByte: 1))]
+        #expect(scheduler.choosePaths(for: packet, paths: paths, now: 0) == .send(on: [1]))
+        scheduler.onPacketSent(on: paths[1], bytes: 1200, packetClass: .streamData, now: 0)
+        scheduler.onAcked(on: paths[1], bytes: 1200, now: 1)
+        scheduler.onLost(on: paths[1], bytes: 1200, now: 1)
+        // The budget counted the send: another full packet would exceed it.
+        #expect(scheduler.choosePaths(for: packet, paths: paths, now: 1) == .wait)
+        guard case .costAware(let inner) = scheduler else {
+            Issue.record("factory built \(scheduler.kind) instead of costAware")
+            return
+        }
+        #expect(inner.meteredBytesSent == 1200)
+    }
+
+    @Test func roundRobinStateSurvivesTheWrapper() {
+        var scheduler = SchedulerKind.roundRobin.makeScheduler()
+        let paths = [snapshot(0, rtt: 10), snapshot(1, rtt: 10)]
+        var order: [PathID] = []
+        for _ in 0..<4 {
+            scheduler.onAcked(on: paths[0], bytes: 1, now: 0)
+            order.append(scheduler.choosePaths(for: packet, paths: paths, now: 0).primaryPath ?? 99)
+        }
+        #expect(order == [0, 1, 0, 1])
+    }
+}

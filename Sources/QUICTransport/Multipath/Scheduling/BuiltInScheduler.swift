@@ -55,10 +55,50 @@ public enum BuiltInScheduler: PacketScheduler, Sendable {
     }
 
     public mutating func onPacketSent(on path: PathSnapshot, bytes: Int, packetClass: PacketClass, now: UInt64) {
-        // Only the cost-aware scheduler learns from sends today; the others keep the no-op default.
-        if case .costAware(var scheduler) = self {
+        func run<S: PacketScheduler>(_ value: S) -> S {
+            var scheduler = value
             scheduler.onPacketSent(on: path, bytes: bytes, packetClass: packetClass, now: now)
-            self = .costAware(scheduler)
+            return scheduler
+        }
+        switch self {
+        case .minRTT(let value): self = .minRTT(run(value))
+        case .roundRobin(let value): self = .roundRobin(run(value))
+        case .redundant(let value): self = .redundant(run(value))
+        case .backup(let value): self = .backup(run(value))
+        case .interactive(let value): self = .interactive(run(value))
+        case .costAware(let value): self = .costAware(run(value))
+        }
+    }
+
+    public mutating func onAcked(on path: PathSnapshot, bytes: Int, now: UInt64) {
+        func run<S: PacketScheduler>(_ value: S) -> S {
+            var scheduler = value
+            scheduler.onAcked(on: path, bytes: bytes, now: now)
+            return scheduler
+        }
+        switch self {
+        case .minRTT(let value): self = .minRTT(run(value))
+        case .roundRobin(let value): self = .roundRobin(run(value))
+        case .redundant(let value): self = .redundant(run(value))
+        case .backup(let value): self = .backup(run(value))
+        case .interactive(let value): self = .interactive(run(value))
+        case .costAware(let value): self = .costAware(run(value))
+        }
+    }
+
+    public mutating func onLost(on path: PathSnapshot, bytes: Int, now: UInt64) {
+        func run<S: PacketScheduler>(_ value: S) -> S {
+            var scheduler = value
+            scheduler.onLost(on: path, bytes: bytes, now: now)
+            return scheduler
+        }
+        switch self {
+        case .minRTT(let value): self = .minRTT(run(value))
+        case .roundRobin(let value): self = .roundRobin(run(value))
+        case .redundant(let value): self = .redundant(run(value))
+        case .backup(let value): self = .backup(run(value))
+        case .interactive(let value): self = .interactive(run(value))
+        case .costAware(let value): self = .costAware(run(value))
         }
     }
 }
