@@ -1,0 +1,103 @@
+import QUICWire
+
+/// Decides which path (or paths) the next packet leaves on.
+///
+/// The connection calls `choosePaths` once per packet with read-only snapshots of every path, then reports
+/// what happened to the packets through the `on…` hooks so that stateful schedulers can learn; the hooks
+/// default to doing nothing. Schedulers are values with no clock of their own: `now` is an input.
+///
+/// Rules every scheduler follows (the built-in ones through `SchedulingRules`):
+/// - `pinned(PathID)` intents go on that path only. If it cannot send now the decision is `.wait`; a
+///   scheduler never falls back silently to another path, because the application pinned the data for a
+///   reason (a path-bound probe, a policy, a measurement).
+/// - `redundant` intents go on every usable path (the receiver discards duplicates).
+/// - Paths in `backup` status are used only when no `available` path can carry the packet.
+public protocol PacketScheduler {
+    /// The path(s) for a packet described by `intent`, or `.wait` when none can send now.
+    mutating func choosePaths(for intent: SendIntent, paths: [PathSnapshot], now: UInt64) -> SchedulingDecision
+
+    /// A packet of `bytes` bytes left on `path` (a snapshot taken before the send).
+    mutating func onPacketSent(on path: PathSnapshot, bytes: Int, packetClass: PacketClass, now: UInt64)
+
+    /// A packet of `bytes` bytes sent on `path` was acknowledged.
+    mutating func onAcked(on path: PathSnapshot, bytes: Int, now: UInt64)
+
+    /// A packet of `bytes` bytes sent on `path` was declared lost.
+    mutating func onLost(on path: PathSnapshot, bytes: Int, now: UInt64)
+}
+
+extension PacketScheduler {
+    public mutating func onPacketSent(on path: PathSnapshot, bytes: Int, packetClass: PacketClass, now: UInt64) {}
+    public mutating func onAcked(on path: PathSnapshot, bytes: Int, now: UInt64) {}
+    public mutating func onLost(on path: PathSnapshot, bytes: Int, now: UInt64) {}
+}
+
+/// Building blocks shared by the built-in schedulers; custom schedulers may use them too.
+public enum SchedulingRules {
+    /// The decision for a pinned intent: the pinned path if it can send, otherwise `.wait`.
+    @inlinable
+    public static func pinned(_ path: PathID, intent: SendIntent, paths: [PathSnapshot]) -> SchedulingDecision {
+        for snapshot in paths where snapshot.pathID == path {
+            return snapshot.canSendPinned(intent) ? .send(on: PathSelection(path)) : .wait
+        }
+        return .wait
+    }
+
+    /// Every path that can send `intent` and passes `isEligible`: the `available` ones, or the `backup` ones
+    /// when no `available` path can send. `.wait` when none can.
+    @inlinable
+    public static func allUsable(
+        intent: SendIntent,
+        paths: [PathSnapshot],
+        where isEligible: (PathSnapshot) -> Bool = { _ in true }
+    ) -> SchedulingDecision {
+        var available = PathSelection()
+        var backup = PathSelection()
+        for snapshot in paths where snapshot.canSend(intent) && isEligible(snapshot) {
+            if snapshot.status == .available {
+                available.append(snapshot.pathID)
+            } else {
+                backup.append(snapshot.pathID)
+            }
+        }
+        if !available.isEmpty { return .send(on: available) }
+        if !backup.isEmpty { return .send(on: backup) }
+        return .wait
+    }
+
+    /// The usable path with the lowest smoothed RTT among those passing `isEligible`, preferring `available`
+    /// paths to `backup` ones; ties go to the lower path ID (deterministic). Nil when none can send.
+    @inlinable
+    public static func lowestRTT(
+        intent: SendIntent,
+        paths: [PathSnapshot],
+        where isEligible: (PathSnapshot) -> Bool = { _ in true }
+    ) -> PathSnapshot? {
+        var best: PathSnapshot?
+        for snapshot in paths where snapshot.canSend(intent) && isEligible(snapshot) {
+            guard let current = best else {
+                best = snapshot
+                continue
+            }
+            if self.isPreferred(snapshot, over: current) { best = snapshot }
+        }
+        return best
+    }
+
+    /// Ordering used by `lowestRTT`: status first (available before backup), then sRTT, then path ID.
+    @inlinable
+    public static func isPreferred(_ lhs: PathSnapshot, over rhs: PathSnapshot) -> Bool {
+        let lhsBackup = lhs.status == .backup
+        let rhsBackup = rhs.status == .backup
+        if lhsBackup != rhsBackup { return rhsBackup }
+        if lhs.smoothedRTT != rhs.smoothedRTT { return lhs.smoothedRTT < rhs.smoothedRTT }
+        return lhs.pathID < rhs.pathID
+    }
+
+    /// `.send` on `path` if there is one, otherwise `.wait`.
+    @inlinable
+    public static func send(on path: PathSnapshot?) -> SchedulingDecision {
+        guard let path else { return .wait }
+        return .send(on: PathSelection(path.pathID))
+    }
+}
