@@ -5,7 +5,7 @@ import QUICWire
 /// packet protector; this type tells it when to rotate.
 ///
 /// Times are nanoseconds.
-public struct KeyUpdateState: Sendable {
+public struct KeyUpdateSchedule: Sendable {
     /// The key phase bit of packets sent now.
     public private(set) var phase: Bool = false
     /// How many updates have happened (generation of the current keys).

@@ -3,11 +3,11 @@ import QUICWire
 @testable import QUICTransport
 
 @Suite("Key update bookkeeping")
-struct KeyUpdateStateTests {
+struct KeyUpdateScheduleTests {
     private let ms: UInt64 = 1_000_000
 
     @Test func initiationNeedsConfirmationAndAnAcknowledgedPhase() {
-        var state = KeyUpdateState()
+        var state = KeyUpdateSchedule()
         #expect(!state.canInitiate(handshakeConfirmed: false, now: 0))
         #expect(state.canInitiate(handshakeConfirmed: true, now: 0))
         state.initiate(now: 0, pto: 100 * self.ms, spacing: 300 * self.ms)
@@ -25,7 +25,7 @@ struct KeyUpdateStateTests {
     }
 
     @Test func peerUpdateIsFollowedAndOldPacketsUsePreviousKeys() throws {
-        var state = KeyUpdateState()
+        var state = KeyUpdateSchedule()
         state.onPacketReceived(5)
         #expect(state.keysFor(phase: false, packetNumber: 6, now: 0) == .current)
         #expect(state.keysFor(phase: true, packetNumber: 7, now: 0) == .next)
@@ -39,7 +39,7 @@ struct KeyUpdateStateTests {
     }
 
     @Test func secondUpdateBeforeConfirmationIsAnError() throws {
-        var state = KeyUpdateState()
+        var state = KeyUpdateSchedule()
         state.initiate(now: 0, pto: 100 * self.ms, spacing: 0)
         state.onPacketSent(1)
         do {
