@@ -98,6 +98,22 @@ struct ResumptionTests {
         try HandshakeTests.expectMatchingSecrets(pair, suite: ticket.cipherSuite)
     }
 
+    @Test("0-RTT rejected when the server's early data context changed since the ticket was issued")
+    func earlyDataRejectedForContext() throws {
+        let ticket = try Self.firstTicket(earlyData: true)
+        var client = makeClientConfiguration()
+        client.sessionTicket = ticket
+        client.attemptEarlyData = true
+        var server = makeServerConfiguration()
+        server.earlyDataEnabled = true
+        server.earlyDataContext = [0x01]
+        var pair = try HandshakePair(client: client, server: server, now: 2_000)
+        #expect(pair.run() == nil)
+        #expect(pair.client.pskAccepted)
+        #expect(pair.clientEvents.contains(.earlyDataRejected))
+        #expect(pair.serverEvents.contains(.earlyDataRejected))
+    }
+
     @Test("0-RTT rejected when the client's ticket age is far from the server's")
     func earlyDataRejectedForAge() throws {
         var ticket = try Self.firstTicket(earlyData: true)

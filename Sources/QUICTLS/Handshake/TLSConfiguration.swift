@@ -51,6 +51,11 @@ public struct TLSServerConfiguration: Sendable {
     public var ticketLifetime: UInt32 = 86_400
     /// Whether tickets allow 0-RTT (max_early_data_size 0xffffffff, RFC 9001 §4.6.1) and 0-RTT is accepted.
     public var earlyDataEnabled = false
+    /// Bytes that must be identical in the connection that issued a ticket and in one that accepts 0-RTT
+    /// with it; put here whatever 0-RTT depends on, such as the transport parameters the client will
+    /// remember (RFC 9001 §4.6.2: a server must not accept 0-RTT whose remembered limits it would reduce)
+    /// and application settings. At most 65535 bytes.
+    public var earlyDataContext: [UInt8] = []
     /// How far the client's view of a ticket's age may differ from the server's before 0-RTT is refused
     /// (RFC 8446 §8.3), in milliseconds.
     public var ticketAgeToleranceMilliseconds: UInt64 = 10_000

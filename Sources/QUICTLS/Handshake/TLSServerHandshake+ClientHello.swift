@@ -232,6 +232,7 @@ extension TLSServerHandshake {
             let skew = clientAge > serverAge ? clientAge - serverAge : serverAge - clientAge
             let earlyData = index == 0 && self.retry == nil && self.configuration.earlyDataEnabled
                 && state.earlyDataAllowed && state.cipherSuite == suite && state.alpn == alpn
+                && state.earlyDataContext == self.configuration.earlyDataContext
                 && skew <= self.configuration.ticketAgeToleranceMilliseconds
                 && hello.extensions.first(ofType: .earlyData) != nil
             return (state.psk, earlyData, UInt16(truncatingIfNeeded: index))

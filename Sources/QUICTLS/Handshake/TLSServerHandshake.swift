@@ -208,7 +208,8 @@ public struct TLSServerHandshake: TLSHandshaker, Sendable {
             psk: KeySchedule.resumptionPSK(hash, resumptionMasterSecret: resumption, ticketNonce: nonce),
             ticketAgeAdd: ageAdd, issuedAtMilliseconds: self.nowMilliseconds,
             lifetime: min(self.configuration.ticketLifetime, 604_800),
-            earlyDataAllowed: self.configuration.earlyDataEnabled, alpn: self.negotiatedALPN)
+            earlyDataAllowed: self.configuration.earlyDataEnabled, alpn: self.negotiatedALPN,
+            earlyDataContext: self.configuration.earlyDataContext)
         var extensions: [TLSExtension] = []
         if self.configuration.earlyDataEnabled {
             extensions.append(.maxEarlyDataSize(TLSExtension.quicMaxEarlyDataSize))

@@ -40,7 +40,8 @@ public struct TLSSessionTicket: Hashable, Sendable {
 /// The resumption state a server seals into the ticket it hands out, so that it keeps no per-ticket state.
 ///
 /// Layout before sealing: version (1), cipher suite (2), PSK (1-byte length), ticket_age_add (4),
-/// issued-at milliseconds (8), lifetime seconds (4), early data allowed (1), ALPN (1-byte length). Sealed
+/// issued-at milliseconds (8), lifetime seconds (4), early data allowed (1), ALPN (1-byte length), early data
+/// context (2-byte length). Sealed
 /// with AES-GCM under the server's ticket key: 12-byte nonce, ciphertext, 16-byte tag.
 struct SealedTicketState: Hashable, Sendable {
     static let version: UInt8 = 1
@@ -53,6 +54,8 @@ struct SealedTicketState: Hashable, Sendable {
     var lifetime: UInt32
     var earlyDataAllowed: Bool
     var alpn: [UInt8]
+    /// ``TLSServerConfiguration/earlyDataContext`` when the ticket was issued.
+    var earlyDataContext: [UInt8] = []
 
     func seal(with key: SymmetricKey) throws(TLSAlert) -> [UInt8] {
         var writer = ByteWriter(capacity: 96)
@@ -64,6 +67,7 @@ struct SealedTicketState: Hashable, Sendable {
         writer.writeUInt32(self.lifetime)
         writer.writeUInt8(self.earlyDataAllowed ? 1 : 0)
         writer.writeTLSVector(self.alpn, lengthBytes: 1)
+        writer.writeTLSVector(self.earlyDataContext, lengthBytes: 2)
         do {
             let box = try AES.GCM.seal(writer.bytes, using: key, authenticating: Self.associatedData)
             guard let combined = box.combined else {
@@ -93,10 +97,11 @@ struct SealedTicketState: Hashable, Sendable {
             let lifetime = try reader.readUInt32("lifetime")
             let early = try reader.readUInt8("early_data") == 1
             let alpn = Array(try reader.readVector(lengthBytes: 1, min: 0, max: 255, "alpn"))
+            let context = Array(try reader.readVector(lengthBytes: 2, min: 0, max: 0xffff, "early_data_context"))
             try reader.expectEnd("ticket state")
             return SealedTicketState(
                 cipherSuite: suite, psk: psk, ticketAgeAdd: ageAdd, issuedAtMilliseconds: high << 32 | low,
-                lifetime: lifetime, earlyDataAllowed: early, alpn: alpn)
+                lifetime: lifetime, earlyDataAllowed: early, alpn: alpn, earlyDataContext: context)
         } catch {
             return nil
         }
