@@ -181,4 +181,39 @@ struct HandshakeRefusalTests {
         }
         #expect(error?.alert?.code == .unexpectedMessage)
     }
+
+    @Test("a non-empty legacy_session_id is a PROTOCOL_VIOLATION (RFC 9001 §8.4)")
+    func legacySessionID() throws {
+        var pair = try HandshakePair(client: makeClientConfiguration(), server: makeServerConfiguration())
+        pair.tamper = Self.rewriteClientHello { $0.legacySessionID = [1, 2, 3, 4] }
+        let outcome = pair.run()
+        let failure = try #require(outcome)
+        #expect(!failure.clientFailed)
+        #expect(failure.error.transportError.code == .protocolViolation)
+        #expect(failure.error.alert == nil)
+    }
+
+    @Test("CRYPTO data at the 0-RTT level is a PROTOCOL_VIOLATION (RFC 9001 §8.3)")
+    func cryptoInZeroRTT() throws {
+        var server = TLSServerHandshake(configuration: makeServerConfiguration())
+        let error = #expect(throws: TLSHandshakeError.self) { try server.receive([1, 0, 0, 0][...], at: .zeroRTT) }
+        #expect(error?.transportError.code == .protocolViolation)
+    }
+
+    @Test("a NewSessionTicket whose max_early_data_size is not 0xffffffff is a PROTOCOL_VIOLATION")
+    func badMaxEarlyDataSize() throws {
+        var server = makeServerConfiguration()
+        server.earlyDataEnabled = true
+        var pair = try HandshakePair(client: makeClientConfiguration(), server: server)
+        pair.tamper = { fromClient, level, bytes in
+            guard !fromClient, level == .oneRTT,
+                case .newSessionTicket(var ticket) = try? HandshakeMessage(decoding: bytes)
+            else { return }
+            ticket.extensions = [.maxEarlyDataSize(16_384)]
+            bytes = ticket.encoded()
+        }
+        let outcome = pair.run()
+        let failure = try #require(outcome)
+        #expect(failure.clientFailed && failure.error.transportError.code == .protocolViolation)
+    }
 }
