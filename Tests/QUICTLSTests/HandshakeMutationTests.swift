@@ -18,8 +18,7 @@ struct HandshakeMutationTests {
         let client = makeClientConfiguration(groups: [.x25519])
         var pair = try HandshakePair(client: client, server: makeServerConfiguration(groups: [.x25519]))
         // The handshakes are values: copies taken before the exchange can replay it with changed bytes.
-        var fresh = pair
-        fresh.client = pair.client
+        let fresh = pair
         #expect(pair.run() == nil)
         var initialClient = fresh.client
         _ = initialClient.pollOutput()
