@@ -49,16 +49,3 @@ public enum PeerVerdict: Hashable, Sendable {
     case rejected(TLSAlert)
 }
 
-/// The content a CertificateVerify signs (RFC 8446 §4.4.3): 64 bytes of 0x20, the context string
-/// ("TLS 1.3, server CertificateVerify" or "TLS 1.3, client CertificateVerify"), a zero byte, and the
-/// transcript hash up to and including Certificate.
-enum CertificateVerifyContent {
-    static func make(server: Bool, transcriptHash: [UInt8]) -> [UInt8] {
-        var content = [UInt8](repeating: 0x20, count: 64)
-        let context = server ? "TLS 1.3, server CertificateVerify" : "TLS 1.3, client CertificateVerify"
-        content.append(contentsOf: Array(context.utf8))
-        content.append(0)
-        content.append(contentsOf: transcriptHash)
-        return content
-    }
-}

@@ -200,7 +200,7 @@ extension TLSClientHandshake {
             throw .illegalParameter("CertificateVerify uses \(verify.algorithm), which was not offered")
         }
         guard let transcript = self.transcript else { throw TLSAlert(.internalError, reason: "no transcript") }
-        let content = CertificateVerifyContent.make(server: true, transcriptHash: transcript.currentHash())
+        let content = CertificateVerifyContent.make(role: .server, transcriptHash: transcript.currentHash())
         self.transcript?.append(raw)
         self.state = .waitVerdict
         self.outbox.report(.verifyPeer(PeerVerificationRequest(
@@ -256,7 +256,7 @@ extension TLSClientHandshake {
         let certificate = CertificateMessage(certificateRequestContext: context, entries: entries).encodedMessage()
         transcript.append(certificate)
         self.outbox.send(certificate, at: .handshake)
-        let content = CertificateVerifyContent.make(server: false, transcriptHash: transcript.currentHash())
+        let content = CertificateVerifyContent.make(role: .client, transcriptHash: transcript.currentHash())
         let signature: [UInt8]
         do {
             signature = try signer.sign(content)

@@ -186,7 +186,7 @@ extension TLSServerHandshake {
     ) throws(TLSAlert) {
         let entries = signer.certificateChain.map { CertificateMessage.Entry(certData: $0) }
         self.sendHandshake(CertificateMessage(entries: entries).encodedMessage(), transcript: &transcript)
-        let content = CertificateVerifyContent.make(server: true, transcriptHash: transcript.currentHash())
+        let content = CertificateVerifyContent.make(role: .server, transcriptHash: transcript.currentHash())
         let signature: [UInt8]
         do {
             signature = try signer.sign(content)

@@ -164,7 +164,7 @@ public struct TLSServerHandshake: TLSHandshaker, Sendable {
                 throw .illegalParameter("CertificateVerify uses \(verify.algorithm), which was not requested")
             }
             guard let transcript = self.transcript else { throw TLSAlert(.internalError, reason: "no transcript") }
-            let content = CertificateVerifyContent.make(server: false, transcriptHash: transcript.currentHash())
+            let content = CertificateVerifyContent.make(role: .client, transcriptHash: transcript.currentHash())
             self.transcript?.append(raw)
             self.state = .waitVerdict
             self.outbox.report(.verifyPeer(PeerVerificationRequest(
