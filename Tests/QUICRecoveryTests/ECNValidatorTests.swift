@@ -1,3 +1,4 @@
+import QUICWire
 import Testing
 import QUICRecovery
 

@@ -1,3 +1,5 @@
+import QUICWire
+
 /// The state of ECN validation on a path (RFC 9000 §13.4.2; Appendix A.4 names the states).
 public enum ECNValidationState: Hashable, Sendable {
     /// Packets are sent with ECT(0) while the path is tested.

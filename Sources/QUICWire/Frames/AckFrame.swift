@@ -1,14 +1,18 @@
-/// The ECN counts an ACK frame of type 0x03 carries (RFC 9000 §19.3.2).
+/// The ECN counts an ACK frame of type 0x03 carries (RFC 9000 §19.3.2): totals per packet-number
+/// space of packets received with ECT(0), ECT(1) and CE.
 public struct ECNCounts: Hashable, Sendable {
     public var ect0: UInt64
     public var ect1: UInt64
     public var ce: UInt64
 
-    public init(ect0: UInt64, ect1: UInt64, ce: UInt64) {
+    @inlinable
+    public init(ect0: UInt64 = 0, ect1: UInt64 = 0, ce: UInt64 = 0) {
         self.ect0 = ect0
         self.ect1 = ect1
         self.ce = ce
     }
+
+    public static let zero = ECNCounts()
 }
 
 /// An ACK frame (RFC 9000 §19.3): the packet numbers received, the delay before acknowledging the
