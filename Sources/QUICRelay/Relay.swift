@@ -5,7 +5,7 @@ import Glibc
 /// that path's impairments, and the target's replies come back the same way.
 ///
 /// The relay runs on its own thread (not a Swift concurrency executor) so that its sleeps and sends follow
-/// the monotonic clock closely. Usage: `init`, `start`, then `stop` from any thread and `waitUntilStopped`.
+/// the monotonic clock closely. Usage: `init`, `start` once, then `stop` from any thread and `waitUntilStopped`.
 public final class Relay: Sendable {
     public let configuration: RelayConfiguration
     /// The listening address of each path, in the order given, with ports chosen by the kernel for port 0.
