@@ -52,8 +52,11 @@ struct RelayCheck: ParsableCommand {
         let measuredRate = saturated.deliveredRate
         let rateError = (measuredRate - Double(rate)) / Double(rate)
         let light = try self.measure(rate: rate, delay: delay, load: 0.1)
-        let errors = light.delays.map { abs(Double($0) - Double(delay + serialization)) / 1e6 }.sorted()
+        let signed = light.delays.map { (Double($0) - Double(delay + serialization)) / 1e6 }
+        let errors = signed.map(abs).sorted()
         let mean = errors.isEmpty ? 0 : errors.reduce(0, +) / Double(errors.count)
+        let bias = signed.isEmpty ? 0 : signed.reduce(0, +) / Double(signed.count)
+        let median = errors.isEmpty ? 0 : errors[errors.count / 2]
         let p99 = errors.isEmpty ? 0 : errors[min(errors.count - 1, errors.count * 99 / 100)]
         let worst = errors.last ?? 0
 
@@ -63,7 +66,8 @@ struct RelayCheck: ParsableCommand {
             + "Mbit/s (error \(Self.fixed(rateError * 100))%) over \(saturated.count) datagrams: "
             + (ratePass ? "PASS" : "FAIL"))
         print("delay: configured \(Self.fixed(Double(delay) / 1e6)) ms + \(Self.fixed(Double(serialization) / 1e6, 3)) "
-            + "ms serialization; |error| mean \(Self.fixed(mean, 3)) ms, p99 \(Self.fixed(p99, 3)) ms, max "
+            + "ms serialization; |error| mean \(Self.fixed(mean, 3)) ms (signed \(Self.fixed(bias, 3))), "
+            + "p50 \(Self.fixed(median, 3)) ms, p99 \(Self.fixed(p99, 3)) ms, max "
             + "\(Self.fixed(worst, 3)) ms over \(light.count) datagrams: " + (delayPass ? "PASS" : "FAIL"))
         if !ratePass || !delayPass {
             throw ExitCode(1)
