@@ -9,8 +9,8 @@ public final class RelayUDPSocket: Sendable {
 
     /// Opens a socket of `address`'s family and binds it there (port 0 picks a free port).
     public init(bindingTo address: RelaySocketAddress, bufferSize: Int32 = 4 << 20) throws(RelayError) {
-        let descriptor = socket(
-            address.family, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        let type = Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
+        let descriptor = socket(address.family, type, 0)
         guard descriptor >= 0 else {
             throw .socket(operation: "socket", errno: errno)
         }

@@ -81,7 +81,8 @@ struct RelayCheck: ParsableCommand {
         let client = try RelayUDPSocket(bindingTo: loopback)
         let path = RelayPathConfiguration(
             name: "check", listen: loopback, up: RelayDirectionParameters(rate: rate, delay: delay))
-        let relay = try QUICRelay.Relay(configuration: RelayConfiguration(paths: [path], target: try sink.localAddress()))
+        let configuration = RelayConfiguration(paths: [path], target: try sink.localAddress())
+        let relay = try QUICRelay.Relay(configuration: configuration)
         relay.start()
         let record = SinkRecord()
         let done = DispatchSemaphore(value: 0)

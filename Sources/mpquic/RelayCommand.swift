@@ -121,7 +121,8 @@ struct Relay: ParsableCommand {
     static func describe(_ parameters: RelayDirectionParameters) -> String {
         let rate = parameters.rate == 0 ? "unlimited" : "\(Double(parameters.rate) / 1e6) Mbit/s"
         let queue = parameters.queue.map { "\($0) B" } ?? "unlimited"
-        return "rate \(rate), delay \(Double(parameters.delay) / 1e6) ms, jitter \(Double(parameters.jitter) / 1e6) ms, "
+        return "rate \(rate), delay \(Double(parameters.delay) / 1e6) ms, "
+            + "jitter \(Double(parameters.jitter) / 1e6) ms, "
             + "loss \(parameters.loss * 100)%, queue \(queue)"
     }
 }

@@ -46,7 +46,8 @@ struct RelayParsingTests {
     }
 
     @Test func unitErrorNamesTheKeyAndAnExample() {
-        #expect(throws: RelayError.invalidValue(key: "delay", value: "15", expected: "a duration such as 15ms, 250us or 2s")) {
+        let expected = "a duration such as 15ms, 250us or 2s"
+        #expect(throws: RelayError.invalidValue(key: "delay", value: "15", expected: expected)) {
             try RelayUnits.nanoseconds("15")
         }
         let message = RelayError.invalidValue(key: "rate", value: "x", expected: "a rate such as 20mbit").description

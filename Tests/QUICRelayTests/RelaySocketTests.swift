@@ -35,7 +35,8 @@ struct RelaySocketTests {
             let (client, path) = clients[batch % clients.count]
             // Ten datagrams per batch, sizes from 1 to 1,400 bytes, each with its batch and index in front.
             let payloads: [[UInt8]] = (0..<10).map { index in
-                [UInt8(batch), UInt8(index)] + (0..<Int(random.next() % 1_400)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+                let length = Int(random.next() % 1_400)
+                return [UInt8(batch), UInt8(index)] + (0..<length).map { _ in UInt8(truncatingIfNeeded: random.next()) }
             }
             for payload in payloads {
                 #expect(client.send(payload, to: path))
