@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "QUICTLS", targets: ["QUICTLS"]),
         .library(name: "QUICTransport", targets: ["QUICTransport"]),
         .library(name: "QUICSimulator", targets: ["QUICSimulator"]),
+        .library(name: "QUICRelay", targets: ["QUICRelay"]),
         .executable(name: "mpquic", targets: ["mpquic"]),
     ],
     dependencies: [
@@ -32,10 +33,12 @@ let package = Package(
         .target(name: "QUICTLS", dependencies: ["QUICWire", crypto, cryptoExtras, x509, asn1]),
         .target(name: "QUICTransport", dependencies: ["QUICWire", crypto]),
         .target(name: "QUICSimulator"),
+        .target(name: "QUICRelay"),
         .executableTarget(
             name: "mpquic",
             dependencies: [
                 "QUICWire",
+                "QUICRelay",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -47,6 +50,7 @@ let package = Package(
         .testTarget(name: "QUICTLSTests", dependencies: ["QUICTLS", "QUICWire", "QUICTestSupport", crypto, cryptoExtras, x509, asn1]),
         .testTarget(name: "QUICTransportTests", dependencies: ["QUICTransport", "QUICTestSupport"]),
         .testTarget(name: "QUICSimulatorTests", dependencies: ["QUICSimulator"]),
+        .testTarget(name: "QUICRelayTests", dependencies: ["QUICRelay"]),
     ],
     swiftLanguageModes: [.v6]
 )
