@@ -1,3 +1,5 @@
+import QUICTestSupport
+
 /// Parses hex, ignoring whitespace. Returns nil for malformed input so tests can `#require` it.
 func hexBytes(_ text: String) -> [UInt8]? {
     let digits = text.filter { !$0.isWhitespace }
@@ -24,29 +26,5 @@ func hexString(_ bytes: some Sequence<UInt8>) -> String {
     return out
 }
 
-/// A tiny deterministic PRNG (SplitMix64) for seeded property tests of packet protection.
-struct CryptoTestRNG {
-    private var state: UInt64
+typealias CryptoTestRNG = SplitMix64
 
-    init(seed: UInt64) {
-        self.state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9e37_79b9_7f4a_7c15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-
-    /// A value in `range` (modulo bias is irrelevant for tests).
-    mutating func next(in range: ClosedRange<Int>) -> Int {
-        let span = UInt64(range.upperBound - range.lowerBound) + 1
-        return range.lowerBound + Int(self.next() % span)
-    }
-
-    mutating func bytes(_ count: Int) -> [UInt8] {
-        (0..<count).map { _ in UInt8(truncatingIfNeeded: self.next()) }
-    }
-}

@@ -1,3 +1,4 @@
+import QUICTestSupport
 import Crypto
 import Foundation
 import QUICTLS
@@ -5,22 +6,8 @@ import SwiftASN1
 import X509
 import _CryptoExtras
 
-/// Deterministic generator for the certificate tests (SplitMix64).
-struct CertificatesSplitMix64: RandomNumberGenerator {
-    private var state: UInt64
+typealias CertificatesSplitMix64 = SplitMix64
 
-    init(seed: UInt64) {
-        self.state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 enum TestKeyKind: String, CaseIterable, Sendable, CustomStringConvertible {
     case p256

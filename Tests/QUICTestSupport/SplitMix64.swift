@@ -21,6 +21,16 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
         return range.lowerBound + Int(self.next() % width)
     }
 
+    /// A value in `range` (the same as ``int(_:)``; modulo bias is irrelevant for tests).
+    public mutating func next(in range: ClosedRange<Int>) -> Int {
+        self.int(range)
+    }
+
+    /// A value in `0..<bound` (bound > 0).
+    public mutating func next(below bound: UInt64) -> UInt64 {
+        self.next() % bound
+    }
+
     public mutating func bool() -> Bool { self.next() & 1 == 1 }
 
     public mutating func uint16() -> UInt16 { UInt16(truncatingIfNeeded: self.next()) }

@@ -1,16 +1,3 @@
-/// A deterministic SplitMix64 generator for seeded property tests in this target.
-struct QlogTestRandom: RandomNumberGenerator {
-    private var state: UInt64
+import QUICTestSupport
+typealias QlogTestRandom = SplitMix64
 
-    init(seed: UInt64) {
-        self.state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9e37_79b9_7f4a_7c15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-}
