@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "QUICRecovery", dependencies: ["QUICWire"]),
         .target(name: "QUICQlog", dependencies: ["QUICWire"]),
         .target(name: "QUICCrypto", dependencies: ["QUICWire", crypto, cryptoExtras]),
-        .target(name: "QUICTLS", dependencies: ["QUICWire", crypto, cryptoExtras, x509, asn1]),
+        .target(name: "QUICTLS", dependencies: ["QUICWire", "QUICCrypto", crypto, cryptoExtras, x509, asn1]),
         .target(name: "QUICTransport", dependencies: ["QUICWire", crypto]),
         .target(name: "QUICSimulator"),
         .target(name: "QUICRelay"),
@@ -47,7 +47,10 @@ let package = Package(
         .testTarget(name: "QUICQlogTests", dependencies: ["QUICQlog", "QUICWire", "QUICTestSupport"]),
         .testTarget(name: "QUICRecoveryTests", dependencies: ["QUICRecovery", "QUICWire", "QUICTestSupport"]),
         .testTarget(name: "QUICCryptoTests", dependencies: ["QUICCrypto", "QUICWire", "QUICTestSupport"]),
-        .testTarget(name: "QUICTLSTests", dependencies: ["QUICTLS", "QUICWire", "QUICTestSupport", crypto, cryptoExtras, x509, asn1]),
+        .testTarget(
+            name: "QUICTLSTests",
+            dependencies: ["QUICTLS", "QUICWire", "QUICTestSupport", crypto, cryptoExtras, x509, asn1]
+        ),
         .testTarget(name: "QUICTransportTests", dependencies: ["QUICTransport", "QUICTestSupport"]),
         .testTarget(name: "QUICSimulatorTests", dependencies: ["QUICSimulator"]),
         .testTarget(name: "QUICRelayTests", dependencies: ["QUICRelay"]),

@@ -91,6 +91,22 @@ public struct ByteWriter: Sendable {
     /// - Precondition: `value` fits in `length` bytes.
     @inlinable
     public mutating func writeVarInt(_ value: UInt64, length: Int) {
+        self.writeBigEndian(Self.varIntEncoding(value, length: length), byteCount: length)
+    }
+
+    /// Overwrites the variable-length integer of `length` bytes at `offset` with `value`.
+    @inlinable
+    public mutating func patchVarInt(_ value: UInt64, at offset: Int, length: Int) {
+        let encoded = Self.varIntEncoding(value, length: length)
+        for position in 0..<length {
+            let shift = UInt64((length - 1 - position) * 8)
+            self.bytes[offset + position] = UInt8(truncatingIfNeeded: encoded >> shift)
+        }
+    }
+
+    /// `value` with the two length bits of a `length`-byte variable-length integer (RFC 9000 §16) set.
+    @inlinable
+    internal static func varIntEncoding(_ value: UInt64, length: Int) -> UInt64 {
         let prefix: UInt64
         switch length {
         case 1: prefix = 0
@@ -99,21 +115,9 @@ public struct ByteWriter: Sendable {
         case 8: prefix = 0b11
         default: preconditionFailure("a variable-length integer is 1, 2, 4 or 8 bytes, not \(length)")
         }
-        precondition(value < (UInt64(1) << UInt64(length * 8 - 2)), "\(value) does not fit \(length) bytes")
-        self.writeBigEndian(value | (prefix << UInt64(length * 8 - 2)), byteCount: length)
-    }
-
-    /// Overwrites the variable-length integer of `length` bytes at `offset` with `value`.
-    @inlinable
-    public mutating func patchVarInt(_ value: UInt64, at offset: Int, length: Int) {
-        let prefix: UInt64 = length == 1 ? 0 : length == 2 ? 0b01 : length == 4 ? 0b10 : 0b11
-        precondition(length == 1 || length == 2 || length == 4 || length == 8, "bad varint length \(length)")
-        precondition(value < (UInt64(1) << UInt64(length * 8 - 2)), "\(value) does not fit \(length) bytes")
-        let encoded = value | (prefix << UInt64(length * 8 - 2))
-        for position in 0..<length {
-            let shift = UInt64((length - 1 - position) * 8)
-            self.bytes[offset + position] = UInt8(truncatingIfNeeded: encoded >> shift)
-        }
+        let bits = UInt64(length * 8 - 2)
+        precondition(value < (UInt64(1) << bits), "\(value) does not fit \(length) bytes")
+        return value | (prefix << bits)
     }
 
     @inlinable

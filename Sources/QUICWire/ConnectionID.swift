@@ -86,13 +86,21 @@ public struct ConnectionID: Hashable, Sendable, CustomStringConvertible {
         try ConnectionID(try reader.readBytes(length))
     }
 
-    /// Writes the bytes (without a length).
+    /// Writes the bytes (without a length): up to three big-endian word writes, not one per byte, since
+    /// every short header carries a connection ID.
     @inlinable
     public func write(to writer: inout ByteWriter) {
-        var position = 0
-        while position < self.length {
-            writer.writeUInt8(self[position])
-            position += 1
+        let first = min(self.length, 8)
+        if first > 0 {
+            writer.writeBigEndian(self.storage.0 >> UInt64(64 - 8 * first), byteCount: first)
+        }
+        let second = min(max(self.length - 8, 0), 8)
+        if second > 0 {
+            writer.writeBigEndian(self.storage.1 >> UInt64(64 - 8 * second), byteCount: second)
+        }
+        let third = max(self.length - 16, 0)
+        if third > 0 {
+            writer.writeBigEndian(UInt64(self.storage.2) >> UInt64(32 - 8 * third), byteCount: third)
         }
     }
 
