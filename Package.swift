@@ -31,7 +31,10 @@ let package = Package(
         .target(name: "QUICQlog", dependencies: ["QUICWire"]),
         .target(name: "QUICCrypto", dependencies: ["QUICWire", crypto, cryptoExtras]),
         .target(name: "QUICTLS", dependencies: ["QUICWire", "QUICCrypto", crypto, cryptoExtras, x509, asn1]),
-        .target(name: "QUICTransport", dependencies: ["QUICWire", crypto]),
+        .target(
+            name: "QUICTransport",
+            dependencies: ["QUICWire", "QUICCrypto", "QUICTLS", "QUICRecovery", "QUICQlog", crypto]
+        ),
         .target(name: "QUICSimulator"),
         .target(name: "QUICRelay"),
         .executableTarget(
@@ -51,7 +54,13 @@ let package = Package(
             name: "QUICTLSTests",
             dependencies: ["QUICTLS", "QUICWire", "QUICTestSupport", crypto, cryptoExtras, x509, asn1]
         ),
-        .testTarget(name: "QUICTransportTests", dependencies: ["QUICTransport", "QUICTestSupport"]),
+        .testTarget(
+            name: "QUICTransportTests",
+            dependencies: [
+                "QUICTransport", "QUICWire", "QUICCrypto", "QUICTLS", "QUICRecovery", "QUICQlog", "QUICSimulator",
+                "QUICTestSupport", crypto,
+            ]
+        ),
         .testTarget(name: "QUICSimulatorTests", dependencies: ["QUICSimulator"]),
         .testTarget(name: "QUICRelayTests", dependencies: ["QUICRelay"]),
     ],
