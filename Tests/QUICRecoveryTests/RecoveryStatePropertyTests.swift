@@ -52,7 +52,8 @@ struct RecoveryStatePropertyTests {
     @Test(arguments: [UInt64(1), 2, 3, 42, 0x5EED, 0xDEAD_BEEF])
     func bytesInFlightMatchesOutstandingInFlightPackets(seed: UInt64) throws {
         var rng = RecoveryTestRNG(seed: seed)
-        var state = RecoveryState<UInt64>(congestionController: seed % 2 == 0 ? NewReno() as any CongestionController : Cubic())
+        let controller: any CongestionController = seed % 2 == 0 ? NewReno() : Cubic()
+        var state = RecoveryState<UInt64>(congestionController: controller)
         var model = Model()
         var now = ms(1_000)
         let minimumWindow = CongestionWindowLimits.minimumWindow(maxDatagramSize: 1_200)

@@ -162,7 +162,8 @@ struct RecoveryStateTests {
         let lossDelay = QUICDuration.microseconds(51_750)
         #expect(state.nextTimeout(context: .handshakeConfirmed, now: at(50)) == at(2) + lossDelay)
         #expect(state.onTimeout(context: .handshakeConfirmed, now: at(53)) == .none)
-        #expect(state.onTimeout(context: .handshakeConfirmed, now: at(2) + lossDelay) == .lost([sentPacket(2, at: at(2))]))
+        #expect(state.onTimeout(context: .handshakeConfirmed, now: at(2) + lossDelay)
+                    == .lost([sentPacket(2, at: at(2))]))
         #expect(state.nextTimeout(context: .handshakeConfirmed, now: at(54)) == at(3) + lossDelay)
         #expect(state.onTimeout(context: .handshakeConfirmed, now: at(60)) == .lost([sentPacket(3, at: at(3))]))
         #expect(state.bytesInFlight == 0)
@@ -377,7 +378,8 @@ struct RecoveryStateTests {
 
     @Test func ackOfAnUnsentPacketIsAProtocolViolation() throws {
         var state = RecoveryState<UInt64>.make()
-        let violation = TransportError(.protocolViolation, frameType: 0x02, reason: "ACK for a packet that was not sent")
+        let violation = TransportError(.protocolViolation, frameType: 0x02,
+                                       reason: "ACK for a packet that was not sent")
         #expect(throws: violation) {
             try state.ack([0...0], now: at(10))
         }
