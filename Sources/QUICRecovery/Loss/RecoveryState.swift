@@ -308,7 +308,8 @@ public struct RecoveryState<Payload> {
     /// and losses of application packets sent before the change no longer feed the new path's RTT
     /// estimator or controller: RFC 9000 §9.4 "the sender ... can make exceptions for probe packets so that
     /// their loss detection is independent and does not unduly cause the congestion controller to reduce
-    /// its sending rate." ECN validation is kept: the peer's counts are per packet number space.
+    /// its sending rate." The pacer and the PTO backoff start afresh with the new estimates. ECN validation
+    /// is kept: the peer's counts are per packet number space, not per path.
     public mutating func onPersistentPathChange() {
         self.rtt.reset()
         var controller = self.initialCongestion
