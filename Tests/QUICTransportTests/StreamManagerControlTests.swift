@@ -83,9 +83,26 @@ struct StreamManagerControlTests {
         try pair.server.finish(id)
         _ = try pair.run()
         #expect(pair.client.openStreamCount == 0 && pair.server.openStreamCount == 0)
-        // The discarded bytes were returned to the connection window: the server can take more than
-        // its initial window in total.
-        #expect(pair.server.advertisedMaxData >= StreamLimits().initialMaxData)
+    }
+
+    @Test func zeroRTTStreamsGetTheLimitsOfTheHandshake() throws {
+        var client = StreamManager(role: .client, limits: StreamLimits())
+        client.setPeerLimits(PeerStreamLimits(initialMaxData: 100, initialMaxStreamDataBidiRemote: 50,
+                                              initialMaxStreamsBidi: 1))
+        let id = try client.openStream(.bidirectional)
+        #expect(try client.write(id, streamTestBytes(500, seed: 3)) == 500)
+        var sent = 0
+        while let (frame, _) = client.pollFrame(maxLength: 1_000, now: 0, smoothedRTT: 0) {
+            if case .stream(let stream) = frame { sent += stream.data.count }
+        }
+        #expect(sent == 50)
+        client.setPeerLimits(PeerStreamLimits(initialMaxData: 1_000, initialMaxStreamDataBidiRemote: 300,
+                                              initialMaxStreamsBidi: 1))
+        #expect(client.hasPendingFrames)
+        while let (frame, _) = client.pollFrame(maxLength: 1_000, now: 0, smoothedRTT: 0) {
+            if case .stream(let stream) = frame { sent += stream.data.count }
+        }
+        #expect(sent == 300)
     }
 
     @Test func stopSendingIsAnsweredByResetWithTheSameCode() throws {

@@ -192,8 +192,7 @@ func streamTestBytes(_ count: Int, seed: UInt64) -> [UInt8] {
 }
 
 /// Runs `body` and checks it throws a ``TransportError`` with this code and frame type (any reason).
-func expectTransportError(_ code: TransportErrorCode, frameType: UInt64,
-                        _ body: () throws -> Void) {
+func expectTransportError(_ code: TransportErrorCode, frameType: UInt64, _ body: () throws -> Void) {
     do {
         try body()
         Issue.record("no error, expected \(code)")
