@@ -20,7 +20,8 @@ struct StreamManagerTestPair {
     var burst = 16
 
     /// Bytes still to write, per endpoint and stream, and whether to finish after them.
-    var outgoing: [EndpointRole: [StreamID: (bytes: [UInt8], written: Int, finish: Bool)]] = [.client: [:], .server: [:]]
+    var outgoing: [EndpointRole: [StreamID: (bytes: [UInt8], written: Int, finish: Bool)]] =
+        [.client: [:], .server: [:]]
     /// Bytes read, per endpoint and stream.
     var received: [EndpointRole: [StreamID: [UInt8]]] = [.client: [:], .server: [:]]
     /// Streams read up to their FIN.
