@@ -85,6 +85,68 @@ struct StreamManagerControlTests {
         #expect(pair.client.openStreamCount == 0 && pair.server.openStreamCount == 0)
     }
 
+    @Test func blockedFramesCarryTheLimitAndCreditResumesSending() throws {
+        var client = StreamManager(role: .client, limits: StreamLimits())
+        client.setPeerLimits(PeerStreamLimits(initialMaxData: 100, initialMaxStreamDataBidiRemote: 1_000,
+                                              initialMaxStreamsBidi: 2))
+        let first = try client.openStream(.bidirectional)
+        let second = try client.openStream(.bidirectional)
+        #expect(try client.write(first, streamTestBytes(500, seed: 1)) == 500)
+        #expect(try client.write(second, streamTestBytes(500, seed: 2)) == 500)
+        var frames: [Frame] = []
+        while let (frame, _) = client.pollFrame(maxLength: 1_200, now: 0, smoothedRTT: 0) { frames.append(frame) }
+        let streamBytes = frames.reduce(0) { total, frame in
+            if case .stream(let stream) = frame { return total + stream.data.count }
+            return total
+        }
+        #expect(streamBytes == 100)
+        #expect(!client.hasPendingFrames)
+        // DATA_BLOCKED goes out once, with the limit.
+        #expect(frames.filter { if case .dataBlocked = $0 { true } else { false } } == [.dataBlocked(100)])
+        #expect(client.pollFrame(maxLength: 1_200, now: 0, smoothedRTT: 0) == nil)
+        #expect(client.sendState(of: first) == .send && client.sendState(of: second) == .ready)
+        client.onMaxData(5_000)
+        #expect(client.hasPendingFrames)
+        frames.removeAll()
+        while let (frame, _) = client.pollFrame(maxLength: 1_200, now: 0, smoothedRTT: 0) { frames.append(frame) }
+        let resumed = frames.reduce(0) { total, frame in
+            if case .stream(let stream) = frame { return total + stream.data.count }
+            return total
+        }
+        #expect(resumed == 900)
+        // The stream-level limit: 1,000 bytes; writing more reports STREAM_DATA_BLOCKED with that limit.
+        #expect(try client.write(first, streamTestBytes(700, seed: 3)) == 700)
+        frames.removeAll()
+        while let (frame, _) = client.pollFrame(maxLength: 1_200, now: 0, smoothedRTT: 0) { frames.append(frame) }
+        while let (frame, _) = client.pollFrame(maxLength: 1_200, now: 0, smoothedRTT: 0) { frames.append(frame) }
+        #expect(frames.contains(.streamDataBlocked(StreamDataBlockedFrame(streamID: first.rawValue,
+                                                                          maximumStreamData: 1_000))))
+        try client.onMaxStreamData(MaxStreamDataFrame(streamID: first.rawValue, maximumStreamData: 2_000))
+        let more = client.pollFrame(maxLength: 1_200, now: 0, smoothedRTT: 0)
+        guard case .stream(let stream)? = more?.0 else {
+            Issue.record("no STREAM frame after MAX_STREAM_DATA")
+            return
+        }
+        #expect(stream.offset == 1_000 && stream.data.count == 200)
+    }
+
+    @Test func moreUrgentStreamsGoFirst() throws {
+        var client = StreamManager(role: .client, limits: StreamLimits())
+        client.setPeerLimits(StreamLimits().asPeerLimits)
+        let bulk = try client.openStream(.unidirectional)
+        let urgent = try client.openStream(.unidirectional)
+        try client.setPriority(StreamScheduler.Priority(urgency: 5), for: bulk)
+        try client.setPriority(StreamScheduler.Priority(urgency: 0), for: urgent)
+        #expect(try client.write(bulk, streamTestBytes(5_000, seed: 1)) == 5_000)
+        #expect(try client.write(urgent, streamTestBytes(3_000, seed: 2)) == 3_000)
+        var order: [StreamID] = []
+        while let (_, record) = client.pollFrame(maxLength: 1_000, now: 0, smoothedRTT: 0) {
+            if case .stream(let id, _, _, _) = record { order.append(id) }
+        }
+        #expect(order.prefix(4) == [urgent, urgent, urgent, urgent])
+        #expect(order.dropFirst(4).allSatisfy { $0 == bulk })
+    }
+
     @Test func zeroRTTStreamsGetTheLimitsOfTheHandshake() throws {
         var client = StreamManager(role: .client, limits: StreamLimits())
         client.setPeerLimits(PeerStreamLimits(initialMaxData: 100, initialMaxStreamDataBidiRemote: 50,

@@ -13,7 +13,9 @@ extension StreamManager {
     /// *_BLOCKED frames, in the order they became due), then STREAM data in ``StreamScheduler`` order: lost
     /// bytes of a stream before its new bytes, new bytes only within the stream's and the connection's
     /// flow-control limits. A STREAM frame goes without a Length field only when `isLastInPacket` and its
-    /// data fills the packet exactly (RFC 9000 §19.8).
+    /// data fills the packet exactly (RFC 9000 §19.8); the caller must then add no frame after it.
+    /// `now` and `smoothedRTT` (nanoseconds) drive the auto-tuning of the receive windows advertised in
+    /// MAX_DATA and MAX_STREAM_DATA.
     public mutating func pollFrame(maxLength: Int, now: UInt64, smoothedRTT: UInt64,
                                    isLastInPacket: Bool = false) -> (Frame, StreamFrameRecord)? {
         if let control = self.pollControlFrame(maxLength: maxLength, now: now, smoothedRTT: smoothedRTT) {
