@@ -57,10 +57,11 @@ struct BenchHandshake: AsyncParsableCommand {
                         + "\"microsecondsPerHandshake\": \(String(format: "%.1f", result.microsecondsPerHandshake))}"
                 )
             } else {
+                let rate = String(format: "%.1f", result.handshakesPerSecond)
                 let columns = [
                     name.padding(toLength: 17, withPad: " ", startingAt: 0),
                     String(result.handshakes).padding(toLength: 12, withPad: " ", startingAt: 0),
-                    String(format: "%.1f", result.handshakesPerSecond).padding(toLength: 14, withPad: " ", startingAt: 0),
+                    rate.padding(toLength: 14, withPad: " ", startingAt: 0),
                     String(format: "%.1f", result.microsecondsPerHandshake),
                 ]
                 print(columns.joined(separator: " "))

@@ -22,7 +22,9 @@ struct PeerVerdictTests {
     ) throws -> PeerVerificationRequest {
         let content = CertificateVerifyContent.make(role: role, transcriptHash: Self.transcriptHash)
         let key = signingKey ?? pki.leafKey
-        let signature = try key.sign(content, scheme: key.signatureSchemes.contains(scheme) ? scheme : key.signatureSchemes[0])
+        // A scheme the key cannot make (to test a mismatch) is claimed, but the key signs with its own.
+        let signingScheme = key.signatureSchemes.contains(scheme) ? scheme : key.signatureSchemes[0]
+        let signature = try key.sign(content, scheme: signingScheme)
         return PeerVerificationRequest(
             certificateChain: chain ?? pki.presentedDER, scheme: scheme, signature: signature, signedContent: content,
             serverName: role == .server ? serverName : nil, peerIsServer: role == .server)
@@ -83,7 +85,8 @@ struct PeerVerdictTests {
         // A chain to another root, or missing its intermediate: unknown_ca.
         Self.expectRejected(await verifier.verdict(for: try Self.request(other), now: Self.now), .unknownCA)
         let leafOnly = [pki.presentedDER[0]]
-        Self.expectRejected(await verifier.verdict(for: try Self.request(pki, chain: leafOnly), now: Self.now), .unknownCA)
+        Self.expectRejected(
+            await verifier.verdict(for: try Self.request(pki, chain: leafOnly), now: Self.now), .unknownCA)
         // Outside the validity window: certificate_expired after, bad_certificate before.
         Self.expectRejected(await verifier.verdict(for: good, now: Self.now.addingTimeInterval(2 * 86_400)),
                             .certificateExpired)

@@ -90,29 +90,12 @@ public enum HandshakeBenchmark {
             var server = TLSServerHandshake(configuration: serverConfiguration)
             var progress = true
             while progress {
-                progress = false
-                while let flight = client.pollOutput() {
-                    progress = true
-                    bytes += flight.bytes.count
-                    try server.receive(flight.bytes[...], at: flight.level)
-                }
-                while let event = server.pollEvent() {
-                    if case .verifyPeer(let request) = event {
-                        progress = true
-                        try server.provideVerdict(await verifier.verdict(for: request, now: Self.validationTime))
-                    }
-                }
-                while let flight = server.pollOutput() {
-                    progress = true
-                    bytes += flight.bytes.count
-                    try client.receive(flight.bytes[...], at: flight.level)
-                }
-                while let event = client.pollEvent() {
-                    if case .verifyPeer(let request) = event {
-                        progress = true
-                        try client.provideVerdict(await verifier.verdict(for: request, now: Self.validationTime))
-                    }
-                }
+                let sent = try Self.deliver(from: &client, to: &server)
+                let serverVerified = try await Self.answerVerification(&server, verifier: verifier)
+                let answered = try Self.deliver(from: &server, to: &client)
+                let clientVerified = try await Self.answerVerification(&client, verifier: verifier)
+                bytes += sent + answered
+                progress = sent > 0 || answered > 0 || serverVerified || clientVerified
                 while client.pollSecret() != nil {}
                 while server.pollSecret() != nil {}
             }
@@ -124,5 +107,33 @@ public enum HandshakeBenchmark {
             throw Failure(reason: "the in-memory handshake stalled before completing")
         }
         return bytes
+    }
+
+    /// Moves every pending flight of `sender` into `receiver`; returns the number of bytes moved.
+    static func deliver(
+        from sender: inout some TLSHandshaker,
+        to receiver: inout some TLSHandshaker
+    ) throws(TLSHandshakeError) -> Int {
+        var bytes = 0
+        while let flight = sender.pollOutput() {
+            bytes += flight.bytes.count
+            try receiver.receive(flight.bytes[...], at: flight.level)
+        }
+        return bytes
+    }
+
+    /// Answers the verification requests among `side`'s events; returns whether there was one.
+    static func answerVerification(
+        _ side: inout some TLSHandshaker,
+        verifier: PeerCertificateVerifier
+    ) async throws(TLSHandshakeError) -> Bool {
+        var answered = false
+        while let event = side.pollEvent() {
+            if case .verifyPeer(let request) = event {
+                answered = true
+                try side.provideVerdict(await verifier.verdict(for: request, now: Self.validationTime))
+            }
+        }
+        return answered
     }
 }
