@@ -180,6 +180,15 @@ struct PeerVerdictTests {
         #expect(abs(result.handshakesPerSecond - 1_000) < 1e-6)
         #expect(abs(result.microsecondsPerHandshake - 1_000) < 1e-6)
     }
+
+    @Test("a zero, negative or NaN duration still runs one handshake")
+    func degenerateDurations() async throws {
+        for seconds in [0, -1, Double.nan, -Double.infinity] {
+            let result = try await HandshakeBenchmark.run(group: .x25519, seconds: seconds) { 7 }
+            #expect(result.handshakes == 1, "\(seconds)")
+            #expect(result.elapsedNanoseconds == 0)
+        }
+    }
 }
 
 @Suite("server_name and IP literals")

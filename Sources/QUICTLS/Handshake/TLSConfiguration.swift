@@ -16,7 +16,7 @@ public struct TLSConfiguration: Sendable {
     /// The certificate and key: required for a server, and for a client that a server asks to authenticate
     /// (without one, the client answers a CertificateRequest with an empty Certificate).
     public var signer: (any TLSCertificateSigner)?
-    /// Whether to produce NSS key-log lines.
+    /// Whether to produce NSS key-log lines (``TLSHandshaker/pollKeyLogLine()``; ``KeyLogFile`` writes them).
     public var keyLogEnabled = false
 
     public init(alpn: [[UInt8]], transportParameters: [UInt8], signer: (any TLSCertificateSigner)? = nil) {
