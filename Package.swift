@@ -42,6 +42,7 @@ let package = Package(
             dependencies: [
                 "QUICWire",
                 "QUICRelay",
+                "QUICTLS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -2,7 +2,7 @@ import ArgumentParser
 import QUICWire
 
 @main
-struct MPQUIC: ParsableCommand {
+struct MPQUIC: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mpquic",
         abstract: "A QUIC and Multipath QUIC transport: tools.",

@@ -87,7 +87,10 @@ struct HandshakePair {
     var serverEvents: [TLSHandshakeEvent] = []
     var clientFlights: [(level: EncryptionLevel, bytes: [UInt8])] = []
     var serverFlights: [(level: EncryptionLevel, bytes: [UInt8])] = []
+    /// Key-log lines the client produced.
     var keyLog: [String] = []
+    /// Key-log lines the server produced.
+    var serverKeyLog: [String] = []
     /// Lets a test change bytes in flight: (sent by the client, level, bytes).
     var tamper: ((Bool, EncryptionLevel, inout [UInt8]) -> Void)?
 
@@ -119,6 +122,7 @@ struct HandshakePair {
                 do { try self.server.receive(flight.bytes[...], at: flight.level) } catch { return (false, error) }
             }
             while let secret = self.server.pollSecret() { self.serverSecrets.append(secret) }
+            while let line = self.server.pollKeyLogLine() { self.serverKeyLog.append(line) }
             while let event = self.server.pollEvent() {
                 progress = true
                 self.serverEvents.append(event)

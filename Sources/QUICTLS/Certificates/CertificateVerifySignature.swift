@@ -22,10 +22,27 @@ public enum CertificateVerifySignature {
         publicKey: Certificate.PublicKey,
         offered: some Sequence<SignatureScheme> = SignatureScheme.supportedForCertificateVerify
     ) throws(CertificateVerificationError) {
+        try Self.verify(
+            signature: signature,
+            scheme: scheme,
+            content: CertificateVerifyContent.make(role: role, transcriptHash: transcriptHash),
+            publicKey: publicKey,
+            offered: offered
+        )
+    }
+
+    /// Verifies `signature` over `content`, the complete signed bytes of RFC 8446 §4.4.3 (as
+    /// ``PeerVerificationRequest/signedContent`` carries them). Same checks and alerts as above.
+    public static func verify(
+        signature: some Collection<UInt8>,
+        scheme: SignatureScheme,
+        content: [UInt8],
+        publicKey: Certificate.PublicKey,
+        offered: some Sequence<SignatureScheme> = SignatureScheme.supportedForCertificateVerify
+    ) throws(CertificateVerificationError) {
         guard offered.contains(scheme) else {
             throw Self.illegal("peer signed CertificateVerify with \(scheme), which we did not offer")
         }
-        let content = CertificateVerifyContent.make(role: role, transcriptHash: transcriptHash)
         let bytes = Array(signature)
         let valid: Bool
         switch scheme {

@@ -20,4 +20,10 @@ enum IPAddressLiteral {
         }
         return nil
     }
+
+    /// `name` without the brackets a URL puts around an IPv6 literal ("[::1]" → "::1"); other names unchanged.
+    static func unbracketed(_ name: String) -> String {
+        guard name.hasPrefix("["), name.hasSuffix("]"), name.count > 2 else { return name }
+        return String(name.dropFirst().dropLast())
+    }
 }

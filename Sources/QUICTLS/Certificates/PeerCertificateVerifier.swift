@@ -170,11 +170,9 @@ public struct PeerCertificateVerifier: Sendable {
     }
 
     static func serverIdentityPolicy(_ identity: PeerIdentity) -> ServerIdentityPolicy? {
-        guard case .server(var name) = identity else { return nil }
+        guard case .server(let written) = identity else { return nil }
         // Accept a bracketed IPv6 literal as written in URLs ("[::1]").
-        if name.hasPrefix("["), name.hasSuffix("]"), name.count > 2 {
-            name = String(name.dropFirst().dropLast())
-        }
+        let name = IPAddressLiteral.unbracketed(written)
         return IPAddressLiteral.bytes(name) != nil
             ? ServerIdentityPolicy(serverHostname: nil, serverIP: name)
             : ServerIdentityPolicy(serverHostname: name, serverIP: nil)

@@ -8,7 +8,9 @@ extension TLSClientHandshake {
     mutating func makeClientHello(cookie: [UInt8]?, priorTranscript: TranscriptHash?) -> RawHandshakeMessage {
         let common = self.configuration.common
         var extensions: [TLSExtension] = []
-        if let name = self.configuration.serverName {
+        // RFC 6066 §3: "Literal IPv4 and IPv6 addresses are not permitted in "HostName"." The name is still
+        // what the server's certificate is checked against.
+        if let name = self.configuration.serverName, !Self.isIPAddressLiteral(name) {
             extensions.append(.serverName([ServerName(hostName: name)]))
         }
         extensions.append(.supportedGroups(common.groups.filter(ServerKeyShare.supports)))
@@ -277,5 +279,10 @@ extension TLSClientHandshake {
             lifetime: ticket.ticketLifetime, receivedAtMilliseconds: self.nowMilliseconds,
             maxEarlyDataSize: ticket.maxEarlyDataSize, alpn: self.negotiatedALPN,
             peerTransportParameters: self.peerTransportParameters)))
+    }
+
+    /// Whether `name` is an IPv4 or IPv6 literal, with or without the brackets of a URL ("[::1]").
+    static func isIPAddressLiteral(_ name: String) -> Bool {
+        IPAddressLiteral.bytes(IPAddressLiteral.unbracketed(name)) != nil
     }
 }
