@@ -3,13 +3,13 @@ import QUICWire
 public struct StreamLimits: Sendable { public var initialMaxData: UInt64 = 0, maxData: UInt64 = 0, initialMaxStreamDataBidiLocal: UInt64 = 0, initialMaxStreamDataBidiRemote: UInt64 = 0, initialMaxStreamDataUni: UInt64 = 0, initialMaxStreamsBidi: UInt64 = 0, initialMaxStreamsUni: UInt64 = 0; public init() {} }
 public struct PeerStreamLimits: Sendable, Equatable {
     public var initialMaxData, initialMaxStreamDataBidiLocal, initialMaxStreamDataBidiRemote, initialMaxStreamDataUni, initialMaxStreamsBidi, initialMaxStreamsUni: UInt64
-    public init(initialMaxData: UInt64 = 0, initialMaxStreamDataBidiLocal: UInt64 = 0, initialMaxStreamDataBidiRemote: UInt64 = 0, initialMaxStreamDataUni: UInt64 = 0, initialMaxStreamsBidi: UInt64 = 0, initialMaxStreamsUni: UInt64 = 0) { fatalError() }
+    public init(initialMaxData: UInt64 = 0, initialMaxStreamDataBidiLocal: UInt64 = 0, initialMaxStreamDataBidiRemote: UInt64 = 0, initialMaxStreamDataUni: UInt64 = 0, initialMaxStreamsBidi: UInt64 = 0, initialMaxStreamsUni: UInt64 = 0) { self.initialMaxData = 0; self.initialMaxStreamDataBidiLocal = 0; self.initialMaxStreamDataBidiRemote = 0; self.initialMaxStreamDataUni = 0; self.initialMaxStreamsBidi = 0; self.initialMaxStreamsUni = 0 }
 }
 public enum StreamError: Error, Hashable, Sendable { case unknownStream, connectionClosed }
 public enum StreamEvent: Hashable, Sendable { case opened(StreamID) }
 public enum StreamFrameRecord: Hashable, Sendable { case stream(id: StreamID, offset: UInt64, length: Int, fin: Bool), maxData }
 public struct StreamManager: Sendable {
-    public init(role: EndpointRole, limits: StreamLimits) { fatalError() }
+    public init(role: EndpointRole, limits: StreamLimits) {}
     public mutating func setPeerLimits(_ peer: PeerStreamLimits) {}
     public mutating func openStream(_ direction: StreamID.Direction) throws(StreamError) -> StreamID { fatalError() }
     public mutating func write(_ id: StreamID, _ bytes: some Collection<UInt8>) throws(StreamError) -> Int { 0 }

@@ -175,9 +175,7 @@ public final class Endpoint {
             guard self.configuration.serverTLS != nil,
                   datagram.count >= Connection.minimumInitialDatagramSize else { return }
             let packet = EndpointPackets.versionNegotiation(
-                destinationConnectionID: unsupported.sourceConnectionID,
-                sourceConnectionID: unsupported.destinationConnectionID,
-                supported: self.configuration.supportedVersions, random: &self.random)
+                for: unsupported, supported: self.configuration.supportedVersions, random: &self.random)
             self.statelessQueue.append((packet, fourTuple))
         case .long(let long) where long.type == .initial:
             guard let serverTLS = self.configuration.serverTLS else { return }
@@ -261,9 +259,8 @@ public final class Endpoint {
                                                originalDestination: header.destinationConnectionID,
                                                retrySource: retrySource, now: now.nanosecondsSinceOrigin)
         guard let packet = try? EndpointPackets.retry(
-            version: header.version, destinationConnectionID: header.sourceConnectionID,
-            sourceConnectionID: retrySource, originalDestinationConnectionID: header.destinationConnectionID,
-            token: token) else { return }
+            version: header.version, destinationCID: header.sourceConnectionID, sourceCID: retrySource,
+            originalDestinationCID: header.destinationConnectionID, token: token) else { return }
         self.statelessQueue.append((packet, fourTuple))
     }
 
