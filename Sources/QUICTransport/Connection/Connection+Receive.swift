@@ -291,11 +291,39 @@ extension Connection {
         // RFC 9000 §6.2: "A client MUST discard any Version Negotiation packet if it has received and
         // successfully processed any other packet [...] A client MUST discard a Version Negotiation packet
         // that lists the QUIC version selected by the client."
-        guard self.role == .client, !self.receivedFirstPeerPacket,
+        guard self.role == .client, !self.receivedFirstPeerPacket, !self.didVersionNegotiation,
               !packet.supportedVersions.contains(self.version) else { return }
         guard packet.destinationConnectionID.elementsEqual(self.localCIDs.active.first?.connectionID.bytes ?? []),
               packet.sourceConnectionID.elementsEqual(self.initialKeysConnectionID.bytes) else { return }
-        self.enterDraining(.versionNegotiationFailed(packet.supportedVersions), now: now)
+        guard let chosen = self.configuration.supportedVersions.first(where: { packet.supportedVersions.contains($0) })
+        else {
+            self.enterDraining(.versionNegotiationFailed(packet.supportedVersions), now: now)
+            return
+        }
+        // Incompatible version negotiation (RFC 9368 §2.1): start over in the chosen version with the same
+        // ClientHello; the Initial keys follow the version's salt.
+        self.didVersionNegotiation = true
+        self.version = chosen
+        do {
+            try self.installInitialKeys()
+        } catch {
+            self.closeWithError(error, now: now)
+            return
+        }
+        self.resendInitialCrypto()
+    }
+
+    /// Everything sent in Initial packets goes out again (after Retry or Version Negotiation), without
+    /// counting as lost.
+    private func resendInitialCrypto() {
+        var removed: [SentPacket<SentPacketContents>] = []
+        self.recovery.discard(space: .initial, into: &removed)
+        for packet in removed {
+            for case .crypto(let offset, let length) in packet.payload.frames {
+                self.spaces[PacketNumberSpace.initial.rawValue].cryptoSend.markLost(offset: offset, length: length,
+                                                                                   fin: false)
+            }
+        }
     }
 
     private func handleRetry(_ retry: RetryPacket, now: QUICInstant) throws(TransportError) {
@@ -314,15 +342,7 @@ extension Connection {
         self.peerCIDs = PeerConnectionIDs(initial: retry.sourceConnectionID,
                                           limit: Int(self.configuration.activeConnectionIDLimit))
         try self.installInitialKeys()
-        // RFC 9000 §17.2.5.2: the client sends its Initial again with the token; everything sent so far in
-        // Initial packets is resent (and not counted as lost).
-        var removed: [SentPacket<SentPacketContents>] = []
-        self.recovery.discard(space: .initial, into: &removed)
-        for packet in removed {
-            for case .crypto(let offset, let length) in packet.payload.frames {
-                self.spaces[PacketNumberSpace.initial.rawValue].cryptoSend.markLost(offset: offset, length: length,
-                                                                                   fin: false)
-            }
-        }
+        // RFC 9000 §17.2.5.2: the client sends its Initial again with the token.
+        self.resendInitialCrypto()
     }
 }

@@ -14,7 +14,7 @@ import QUICWire
 public final class Connection {
     public let role: EndpointRole
     public let configuration: ConnectionConfiguration
-    public private(set) var version: QUICVersion
+    public internal(set) var version: QUICVersion
 
     var tls: any TLSHandshaker
     var random: ConnectionRandom
@@ -49,7 +49,10 @@ public final class Connection {
     var initialKeysConnectionID: ConnectionID
     /// The Source Connection ID the peer used in its first Initial (checked against its transport parameters).
     var peerInitialSourceConnectionID: ConnectionID?
-    var retrySourceConnectionID: ConnectionID?
+    /// The Source Connection ID of the server's Retry, when there was one.
+    public internal(set) var retrySourceConnectionID: ConnectionID?
+    /// Whether the client already restarted after a Version Negotiation packet.
+    var didVersionNegotiation = false
     var retryToken: [UInt8]
     var receivedFirstPeerPacket = false
     var resetKey: StatelessResetKey?

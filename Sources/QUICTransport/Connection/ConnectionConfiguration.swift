@@ -54,6 +54,9 @@ public struct ConnectionConfiguration: Sendable {
     public var connectionIDLength = 8
     /// The version a client starts with.
     public var version: QUICVersion = .v1
+    /// Versions a client may switch to when the server answers with Version Negotiation (RFC 9000 §6.2),
+    /// in preference order.
+    public var supportedVersions: [QUICVersion] = [.v1, .v2]
     /// Starts a key update (RFC 9001 §6) after this many packets in one key phase; nil only updates when
     /// the AEAD confidentiality limit comes near.
     public var keyUpdateInterval: UInt64?
