@@ -46,6 +46,13 @@ public struct ReceiveFlowControl: Sendable {
         self.consumed += count
     }
 
+    /// Whether the application has consumed enough (more than half of the window) for a new limit to be
+    /// worth advertising; ``limitUpdate(now:smoothedRTT:)`` then returns one.
+    public var isUpdateDue: Bool {
+        let remaining = self.advertisedLimit - min(self.advertisedLimit, self.consumed)
+        return (remaining < self.window / 2 || remaining == 0) && self.consumed + self.window > self.advertisedLimit
+    }
+
     /// The new limit to advertise if an update is due now, else nil. Call it after consuming data;
     /// `now` and `smoothedRTT` are nanoseconds.
     public mutating func limitUpdate(now: UInt64, smoothedRTT: UInt64) -> UInt64? {

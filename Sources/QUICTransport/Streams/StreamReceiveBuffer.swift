@@ -19,6 +19,9 @@ public struct StreamReceiveBuffer: Sendable {
     public private(set) var highestReceived: UInt64 = 0
     /// The final size, once a frame with FIN (or RESET_STREAM) has told it.
     public private(set) var finalSize: UInt64?
+    /// Set by ``reset(finalSize:limit:)``: later STREAM frames are still checked against the final size,
+    /// but their data is no longer kept for an application that will never read it.
+    public private(set) var isReset = false
 
     public init() {}
 
@@ -71,7 +74,9 @@ public struct StreamReceiveBuffer: Sendable {
         if fin {
             self.finalSize = end
         }
-        self.store(offset: offset, end: end, data: data)
+        if !self.isReset {
+            self.store(offset: offset, end: end, data: data)
+        }
         return advance
     }
 
@@ -87,6 +92,7 @@ public struct StreamReceiveBuffer: Sendable {
         let advance = finalSize > self.highestReceived ? finalSize - self.highestReceived : 0
         self.highestReceived = max(self.highestReceived, finalSize)
         self.finalSize = finalSize
+        self.isReset = true
         self.contiguous.removeAll()
         self.head = 0
         self.pending.removeAll()

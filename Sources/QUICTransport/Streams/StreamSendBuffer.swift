@@ -53,6 +53,13 @@ public struct StreamSendBuffer: Sendable {
         return self.isFinishedByApplication && !self.finSent && self.nextNewOffset == self.writtenEnd
     }
 
+    /// The offset the next chunk from ``nextChunk(maxLength:limit:)`` starts at: the first lost byte, the
+    /// FIN alone, or the first byte never sent. A packet builder needs it to size the frame header.
+    public var nextChunkOffset: UInt64 {
+        if let smallestLost = self.lost.smallest { return smallestLost }
+        return self.finLost ? self.writtenEnd : self.nextNewOffset
+    }
+
     /// True when all data and the FIN have been acknowledged.
     public var isFullyAcknowledged: Bool {
         self.isFinAcknowledged && self.baseOffset == self.writtenEnd
@@ -99,9 +106,13 @@ public struct StreamSendBuffer: Sendable {
     public mutating func acknowledge(offset: UInt64, length: Int, fin: Bool) {
         if fin { self.isFinAcknowledged = true; self.finLost = false }
         guard length > 0 else { return }
+        // Bytes below `baseOffset` were released already; keeping them in `acknowledged` would leave a
+        // range below the base that stops every later prefix release.
         let end = offset + UInt64(length)
-        self.acknowledged.insert(offset...(end - 1))
-        self.removeFromLost(offset..<end)
+        let start = max(offset, self.baseOffset)
+        guard start < end else { return }
+        self.acknowledged.insert(start...(end - 1))
+        self.removeFromLost(start..<end)
         // Release the acknowledged prefix.
         if let first = self.acknowledged.smallest, first <= self.baseOffset {
             let prefixEnd = self.acknowledged[self.acknowledged.rangeCount - 1].upperBound + 1
