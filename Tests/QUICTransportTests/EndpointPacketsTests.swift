@@ -141,6 +141,34 @@ struct EndpointPacketsTests {
         #expect(writer.bytes == [1, 2, 3])
     }
 
+    @Test("Every truncation of a Retry or Version Negotiation packet is rejected without a crash")
+    func truncations() throws {
+        var random = SplitMix64(seed: 10)
+        let parser = PacketParser(shortHeaderConnectionIDLength: 8)
+        let retry = try EndpointPackets.retry(version: .v1, destinationCID: Self.retrySource, sourceCID: Self.odcid,
+                                              originalDestinationCID: Self.retrySource, token: [1, 2, 3])
+        for end in 0..<retry.count {
+            let prefix = retry[..<end]
+            // A prefix either fails to parse or, parsed as a shorter Retry, fails its integrity check.
+            if case .retry = try? parser.parse(prefix) {
+                #expect(try !RetryIntegrity.isValid(version: .v1, originalDestinationConnectionID: Self.retrySource,
+                                                    retryPacket: prefix))
+            }
+        }
+        let header = UnsupportedVersionHeader(version: QUICVersion(rawValue: 9), destinationConnectionID: [1, 2],
+                                              sourceConnectionID: [3, 4, 5])
+        let negotiation = EndpointPackets.versionNegotiation(for: header, supported: [.v1, .v2], random: &random)
+        for end in 0..<negotiation.count {
+            let parsed = try? parser.parse(negotiation[..<end])
+            if case .versionNegotiation(let packet) = parsed {
+                // Only whole version entries may remain: cutting at a 4-byte boundary drops versions.
+                #expect(packet.supportedVersions.count < 3)
+            } else {
+                #expect(parsed == nil)
+            }
+        }
+    }
+
     // MARK: Stateless Reset
 
     static let token = StatelessResetToken(high: 0x0011_2233_4455_6677, low: 0x8899_aabb_ccdd_eeff)
@@ -195,8 +223,9 @@ struct EndpointPacketsTests {
         // A loop of resets shrinks to silence.
         var length = 43
         var rounds = 0
-        while let reset = EndpointPackets.statelessReset(token: Self.token, triggeringPacketLength: length,
-                                                         random: &random) {
+        while rounds < 100, let reset = EndpointPackets.statelessReset(token: Self.token,
+                                                                       triggeringPacketLength: length,
+                                                                       random: &random) {
             #expect(reset.count < length)
             length = reset.count
             rounds += 1

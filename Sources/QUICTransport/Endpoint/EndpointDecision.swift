@@ -16,7 +16,8 @@ public enum UnroutedAction: Hashable, Sendable {
     /// accept a new connection, it SHOULD send an Initial packet containing a CONNECTION_CLOSE frame with
     /// error code CONNECTION_REFUSED"), INVALID_TOKEN for a Retry token that does not check out (§8.1.3).
     case refuse(TransportErrorCode)
-    /// Ignore the datagram.
+    /// Ignore the datagram. The reason is a constant string (for logs and qlog), so deciding to drop
+    /// allocates nothing.
     case drop(reason: String)
 }
 
@@ -98,7 +99,7 @@ public enum EndpointDecision {
             guard long.type == .initial else {
                 // RFC 9000 §5.2.2: "Servers MUST drop incoming packets under all other circumstances." (A
                 // server MAY buffer 0-RTT for an Initial still to come; that is the caller's choice.)
-                return .drop(reason: "\(long.type) packet for an unknown connection")
+                return .drop(reason: "0-RTT or Handshake packet for an unknown connection")
             }
             return self.admit(long, policy: policy, datagramLength: datagramLength, token: token,
                               currentConnections: currentConnections, handshakesInProgress: handshakesInProgress)
@@ -111,7 +112,7 @@ public enum EndpointDecision {
     /// versions."
     private static func negotiate(policy: EndpointPolicy, datagramLength: Int) -> UnroutedAction {
         guard datagramLength >= policy.minimumInitialDatagramSize else {
-            return .drop(reason: "unsupported version in a datagram of \(datagramLength) bytes")
+            return .drop(reason: "unsupported version in a datagram under the Initial minimum")
         }
         return .sendVersionNegotiation
     }
@@ -126,7 +127,7 @@ public enum EndpointDecision {
             return .drop(reason: "short header without a connection ID for an unknown 4-tuple")
         }
         guard datagramLength > EndpointPackets.minimumStatelessResetLength else {
-            return .drop(reason: "datagram of \(datagramLength) bytes too small to answer with a Stateless Reset")
+            return .drop(reason: "datagram too small to answer with a Stateless Reset")
         }
         return .sendStatelessReset(resetKey.token(for: destination))
     }
@@ -136,7 +137,7 @@ public enum EndpointDecision {
                               token: InitialTokenStatus, currentConnections: Int,
                               handshakesInProgress: Int) -> UnroutedAction {
         guard datagramLength >= policy.minimumInitialDatagramSize else {
-            return .drop(reason: "Initial in a datagram of \(datagramLength) bytes")
+            return .drop(reason: "Initial in a datagram under the Initial minimum")
         }
         if token == .invalidRetryToken {
             return .refuse(.invalidToken)
@@ -144,9 +145,9 @@ public enum EndpointDecision {
         let validated = token == .valid
         // After a Retry the client uses the server's connection ID, which may be shorter; a client's own
         // first choice must have at least 8 bytes.
-        let idLength = initial.destinationConnectionID.length
-        guard validated || idLength >= self.minimumClientInitialConnectionIDLength else {
-            return .drop(reason: "client Initial with a \(idLength)-byte connection ID")
+        guard validated
+                || initial.destinationConnectionID.length >= self.minimumClientInitialConnectionIDLength else {
+            return .drop(reason: "client Initial with a connection ID under 8 bytes")
         }
         let overloaded = currentConnections >= policy.maxConnections
             || handshakesInProgress >= policy.maxHandshakesInProgress
