@@ -297,7 +297,7 @@ extension Connection {
               packet.sourceConnectionID.elementsEqual(self.initialKeysConnectionID.bytes) else { return }
         guard let chosen = self.configuration.supportedVersions.first(where: { packet.supportedVersions.contains($0) })
         else {
-            self.enterDraining(.versionNegotiationFailed(packet.supportedVersions), now: now)
+            self.enterDraining(.versionNegotiationFailed(packet.supportedVersions.filter { !$0.isReserved }), now: now)
             return
         }
         // Incompatible version negotiation (RFC 9368 §2.1): start over in the chosen version with the same

@@ -179,6 +179,15 @@ public final class Endpoint {
             self.statelessQueue.append((packet, fourTuple))
         case .long(let long) where long.type == .initial:
             guard let serverTLS = self.configuration.serverTLS else { return }
+            guard self.configuration.supportedVersions.contains(long.version) else {
+                // A version the parser knows but this server does not offer: Version Negotiation (RFC 9000 §6.1),
+                // only for datagrams large enough to be a client's first flight.
+                guard datagram.count >= Connection.minimumInitialDatagramSize else { return }
+                let packet = EndpointPackets.versionNegotiation(
+                    for: long, supported: self.configuration.supportedVersions, random: &self.random)
+                self.statelessQueue.append((packet, fourTuple))
+                return
+            }
             self.accept(datagram, header: long, serverTLS: serverTLS, from: fourTuple, ecn: ecn, now: now)
         case .short:
             // RFC 9000 §10.3: an endpoint that lost state answers with a stateless reset, smaller than the

@@ -167,7 +167,8 @@ final class EngineHarness {
     @discardableResult
     func runHandshake(deadline: SimDuration = .seconds(60)) -> Bool {
         self.pair.drive(until: SimInstant.zero + deadline) {
-            (self.client?.isHandshakeConfirmed ?? false) && (self.server?.isHandshakeComplete ?? false)
+            self.collectEvents()
+            return (self.client?.isHandshakeConfirmed ?? false) && (self.server?.isHandshakeComplete ?? false)
         }
     }
 }
