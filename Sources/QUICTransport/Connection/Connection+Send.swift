@@ -459,7 +459,7 @@ extension Connection {
     /// A DPLPMTUD probe (RFC 9000 §14.4, RFC 8899): PING padded to the size being tried.
     private func writePMTUProbe(into writer: inout ByteWriter, now: QUICInstant) -> Transmit? {
         guard self.isHandshakeConfirmed, self.path.amplification.isValidated, let keys = self.oneRTTWrite?.current,
-              self.recovery.canSend(bytes: self.path.pmtu.probeSize ?? .max),
+              let candidate = self.path.pmtu.probeSize, self.recovery.canSend(bytes: candidate),
               let size = self.path.pmtu.probeToSend(now: now.nanosecondsSinceOrigin) else { return nil }
         let index = PacketNumberSpace.applicationData.rawValue
         let packetNumber = self.spaces[index].nextPacketNumber
