@@ -16,6 +16,8 @@ public enum StreamError: Error, Hashable, Sendable, CustomStringConvertible {
     case reset(errorCode: UInt64)
     /// This endpoint reset the stream's sending part with this application error code.
     case resetLocally(errorCode: UInt64)
+    /// The connection is closing or closed: no stream can move data any more.
+    case connectionClosed
 
     public var description: String {
         switch self {
@@ -31,6 +33,8 @@ public enum StreamError: Error, Hashable, Sendable, CustomStringConvertible {
             return "the peer reset or stopped the stream with error code \(code)"
         case .resetLocally(let code):
             return "the stream was reset by this endpoint with error code \(code)"
+        case .connectionClosed:
+            return "the connection is closed"
         }
     }
 }

@@ -1,0 +1,258 @@
+import QUICCrypto
+import QUICRecovery
+import QUICTLS
+import QUICWire
+
+extension Connection {
+    /// Acts on one frame of an authenticated packet. Throws the connection error a violation calls for.
+    func process(_ frame: Frame, level: EncryptionLevel, destination: ConnectionID, from fourTuple: FourTuple,
+                 now: QUICInstant) throws(TransportError) {
+        let nanoseconds = now.nanosecondsSinceOrigin
+        let smoothedRTT = UInt64(max(self.recovery.rtt.smoothedRTT.nanoseconds, 0))
+        switch frame {
+        case .padding, .ping:
+            break
+        case .ack(let ack):
+            try self.onAck(ack, level: level, now: now)
+        case .crypto(let crypto):
+            try self.receiveCrypto(crypto, level: level, now: now)
+        case .stream(let stream):
+            try self.streams.onStream(stream, now: nanoseconds, smoothedRTT: smoothedRTT)
+        case .resetStream(let reset):
+            try self.streams.onResetStream(reset)
+        case .stopSending(let stop):
+            try self.streams.onStopSending(stop)
+        case .maxData(let limit):
+            self.streams.onMaxData(limit)
+        case .maxStreamData(let frame):
+            try self.streams.onMaxStreamData(frame)
+        case .maxStreams(let frame):
+            try self.streams.onMaxStreams(frame)
+        case .dataBlocked(let limit):
+            self.streams.onDataBlocked(limit)
+        case .streamDataBlocked(let frame):
+            try self.streams.onStreamDataBlocked(frame)
+        case .streamsBlocked(let frame):
+            try self.streams.onStreamsBlocked(frame)
+        case .newToken(let frame):
+            // RFC 9000 §19.7: "A server MUST treat receipt of a NEW_TOKEN frame as a connection error of type
+            // PROTOCOL_VIOLATION." "A client MUST treat receipt of a NEW_TOKEN frame with an empty Token field
+            // as a connection error of type FRAME_ENCODING_ERROR."
+            guard self.role == .client else {
+                throw TransportError(.protocolViolation, frameType: 0x07, reason: "NEW_TOKEN sent by a client")
+            }
+            guard !frame.token.isEmpty else {
+                throw TransportError(.frameEncodingError, frameType: 0x07, reason: "NEW_TOKEN with an empty token")
+            }
+            self.emit(.newToken(Array(frame.token)))
+        case .newConnectionID(let frame):
+            try self.onNewConnectionID(frame)
+        case .retireConnectionID(let frame):
+            try self.onRetireConnectionID(frame, destination: destination)
+        case .pathChallenge(let data):
+            // RFC 9000 §8.2.2: the response goes back on the path the challenge came from.
+            if self.pathResponsesPending.count < 4 {
+                self.pathResponsesPending.append((data, fourTuple))
+            }
+        case .pathResponse(let data):
+            self.onPathResponse(data, from: fourTuple, now: now)
+        case .connectionClose(let close):
+            let reason: ConnectionCloseReason = close.isApplicationError
+                ? .peerApplication(code: close.errorCode, reason: close.reasonText)
+                : .peerTransport(code: TransportErrorCode(rawValue: close.errorCode), frameType: close.frameType,
+                                 reason: close.reasonText)
+            self.enterDraining(reason, now: now)
+        case .handshakeDone:
+            // RFC 9000 §19.20: "A server MUST treat receipt of a HANDSHAKE_DONE frame as a connection error of
+            // type PROTOCOL_VIOLATION."
+            guard self.role == .client else {
+                throw TransportError(.protocolViolation, frameType: 0x1e, reason: "HANDSHAKE_DONE sent by a client")
+            }
+            // RFC 9001 §4.1.2: "the TLS handshake is considered confirmed at the client when a HANDSHAKE_DONE
+            // frame is received."
+            self.confirmHandshake(now: now)
+        case .datagram(let datagram):
+            try self.onDatagram(datagram)
+        case .ackFrequency(let frame):
+            // draft-ietf-quic-ack-frequency: only after advertising min_ack_delay; a requested delay below it
+            // is a PROTOCOL_VIOLATION.
+            guard let minimum = self.localParameters.minAckDelay else {
+                throw TransportError(.protocolViolation, frameType: 0xaf, reason: "ACK_FREQUENCY without min_ack_delay")
+            }
+            guard frame.requestedMaxAckDelay >= minimum else {
+                throw TransportError(.protocolViolation, frameType: 0xaf,
+                                     reason: "requested max ack delay below min_ack_delay")
+            }
+            let index = PacketNumberSpace.applicationData.rawValue
+            self.spaces[index].received.onAckFrequency(
+                sequenceNumber: frame.sequenceNumber, ackElicitingThreshold: frame.ackElicitingThreshold,
+                requestedMaxAckDelayMicroseconds: frame.requestedMaxAckDelay,
+                reorderingThreshold: frame.reorderingThreshold)
+        case .immediateAck:
+            self.spaces[PacketNumberSpace.applicationData.rawValue].received.onImmediateAckRequested()
+        case .pathAck, .pathAbandon, .pathStatusBackup, .pathStatusAvailable, .maxPathID, .pathsBlocked,
+             .pathCIDsBlocked:
+            // draft-ietf-quic-multipath §2: multipath frames before (or without) negotiation are a
+            // PROTOCOL_VIOLATION.
+            throw TransportError(.protocolViolation, frameType: frame.frameType,
+                                 reason: "multipath frame on a connection without multipath")
+        }
+    }
+
+    private func onDatagram(_ datagram: DatagramFrame) throws(TransportError) {
+        // RFC 9221 §3: "An endpoint that receives a DATAGRAM frame when it has not indicated support via the
+        // transport parameter MUST terminate the connection with an error of type PROTOCOL_VIOLATION.
+        // Similarly, an endpoint that receives a DATAGRAM frame that is larger than the value it sent in its
+        // max_datagram_frame_size transport parameter MUST terminate the connection with an error of type
+        // PROTOCOL_VIOLATION."
+        guard let maximum = self.localParameters.maxDatagramFrameSize else {
+            throw TransportError(.protocolViolation, frameType: 0x30, reason: "DATAGRAM frames were not negotiated")
+        }
+        let frameSize = UInt64(Frame.datagram(datagram).encodedLength)
+        guard frameSize <= maximum else {
+            throw TransportError(.protocolViolation, frameType: 0x30,
+                                 reason: "DATAGRAM frame of \(frameSize) bytes exceeds \(maximum)")
+        }
+        self.emit(.datagramReceived(Array(datagram.data)))
+    }
+
+    private func onNewConnectionID(_ frame: NewConnectionIDFrame) throws(TransportError) {
+        guard frame.pathID == nil else {
+            throw TransportError(.protocolViolation, frameType: 0x3e,
+                                 reason: "PATH_NEW_CONNECTION_ID on a connection without multipath")
+        }
+        // RFC 9000 §19.15: "An endpoint that is sending packets with a zero-length Destination Connection ID
+        // MUST treat receipt of a NEW_CONNECTION_ID frame as a connection error of type PROTOCOL_VIOLATION."
+        guard self.currentPeerCID.length > 0 else {
+            throw TransportError(.protocolViolation, frameType: 0x18,
+                                 reason: "NEW_CONNECTION_ID while the peer uses zero-length connection IDs")
+        }
+        try self.peerCIDs.receiveNew(sequenceNumber: frame.sequenceNumber, retirePriorTo: frame.retirePriorTo,
+                                     connectionID: frame.connectionID, resetToken: frame.statelessResetToken)
+        if !self.peerCIDs.active.contains(where: { $0.sequenceNumber == self.currentPeerCIDSequence }),
+           let next = self.peerCIDs.active.first {
+            // The CID in use was retired by Retire Prior To: move to the next one.
+            self.currentPeerCIDSequence = next.sequenceNumber
+        }
+    }
+
+    private func onRetireConnectionID(_ frame: RetireConnectionIDFrame,
+                                      destination: ConnectionID) throws(TransportError) {
+        guard frame.pathID == nil else {
+            throw TransportError(.protocolViolation, frameType: 0x3f,
+                                 reason: "PATH_RETIRE_CONNECTION_ID on a connection without multipath")
+        }
+        // RFC 9000 §19.16: "An endpoint cannot send this frame if it was provided with a zero-length
+        // connection ID by its peer. An endpoint that provides a zero-length connection ID MUST treat receipt
+        // of a RETIRE_CONNECTION_ID frame as a connection error of type PROTOCOL_VIOLATION."
+        guard self.localConnectionIDLength > 0 else {
+            throw TransportError(.protocolViolation, frameType: 0x19,
+                                 reason: "RETIRE_CONNECTION_ID for a zero-length connection ID")
+        }
+        if let retired = try self.localCIDs.retire(sequenceNumber: frame.sequenceNumber,
+                                                   packetDestination: destination) {
+            self.endpointEvents.append(.connectionIDRetired(retired))
+            self.issueConnectionIDs()
+        }
+    }
+
+    /// The peer's connection ID packets are sent to now.
+    var currentPeerCID: ConnectionID {
+        if let entry = self.peerCIDs.active.first(where: { $0.sequenceNumber == self.currentPeerCIDSequence }) {
+            return entry.connectionID
+        }
+        return self.peerCIDs.active.first?.connectionID ?? self.initialKeysConnectionID
+    }
+
+    // MARK: - Acknowledgements
+
+    private func onAck(_ ack: AckFrame, level: EncryptionLevel, now: QUICInstant) throws(TransportError) {
+        let space = level.packetNumberSpace
+        let ranges = Array(ack.ranges)
+        // RFC 9000 §19.3: the ACK Delay is scaled by the peer's ack_delay_exponent; it only matters in the
+        // application data space (RFC 9002 §5.3).
+        var ackDelay = QUICDuration.zero
+        if space == .applicationData {
+            let exponent = min(self.peerMaxAckDelayExponent, 20)
+            let (scaled, overflow) = ack.ackDelay.multipliedReportingOverflow(by: 1 << exponent)
+            ackDelay = .microseconds(Int64(min(overflow ? UInt64(Int64.max / 1_000) : scaled,
+                                               UInt64(Int64.max / 1_000))))
+        }
+        self.ackedScratch.removeAll(keepingCapacity: true)
+        self.lostScratch.removeAll(keepingCapacity: true)
+        _ = try self.recovery.onAckReceived(
+            space: space, ranges: ranges, ackDelay: ackDelay, ecn: ack.ecn, context: self.recoveryContext,
+            now: now, acked: &self.ackedScratch, lost: &self.lostScratch)
+        if self.role == .client, space == .handshake {
+            self.peerCompletedAddressValidation = true
+        }
+        let acked = self.ackedScratch
+        for packet in acked {
+            if space == .applicationData, let first = self.writePhaseFirstPacket, packet.packetNumber >= first {
+                self.writePhaseAcknowledged = true
+            }
+            for frame in packet.payload.frames {
+                self.onAcked(frame, space: space, now: now)
+            }
+        }
+        self.onLost(self.lostScratch, now: now)
+    }
+
+    /// Lost packets give their frames back for retransmission.
+    func onLost(_ packets: [SentPacket<SentPacketContents>], now: QUICInstant) {
+        self.stats.packetsLost += UInt64(packets.count)
+        for packet in packets {
+            let space = packet.payload.level.packetNumberSpace
+            for frame in packet.payload.frames {
+                self.onLost(frame, space: space, now: now)
+            }
+        }
+    }
+
+    private func onAcked(_ frame: SentFrame, space: PacketNumberSpace, now: QUICInstant) {
+        switch frame {
+        case .stream(let record):
+            self.streams.onAcked(record)
+        case .crypto(let offset, let length):
+            self.spaces[space.rawValue].cryptoSend.acknowledge(offset: offset, length: length, fin: false)
+        case .ack(let largest):
+            self.spaces[space.rawValue].received.onAckAcknowledged(largestAcknowledged: largest)
+        case .pmtuProbe(let size):
+            self.path.pmtu.onProbeAcknowledged(size: size, now: now.nanosecondsSinceOrigin)
+            self.recovery.setMaxDatagramSize(self.path.pmtu.currentSize)
+        case .handshakeDone, .newConnectionID, .retireConnectionID, .newToken, .other:
+            break
+        }
+    }
+
+    private func onLost(_ frame: SentFrame, space: PacketNumberSpace, now: QUICInstant) {
+        switch frame {
+        case .stream(let record):
+            self.streams.onLost(record)
+        case .crypto(let offset, let length):
+            guard !self.spaces[space.rawValue].isDiscarded else { return }
+            self.spaces[space.rawValue].cryptoSend.markLost(offset: offset, length: length, fin: false)
+        case .handshakeDone:
+            self.handshakeDonePending = true
+        case .newConnectionID(let sequenceNumber):
+            self.localCIDs.announcementLost(sequenceNumber)
+        case .retireConnectionID(let sequenceNumber):
+            self.peerCIDs.retirementLost(sequenceNumber)
+        case .newToken(let token):
+            self.newTokenPending = token
+        case .pmtuProbe(let size):
+            self.path.pmtu.onProbeLost(size: size, now: now.nanosecondsSinceOrigin)
+        case .ack, .other:
+            break
+        }
+    }
+
+    var recoveryContext: RecoveryContext {
+        RecoveryContext(
+            isHandshakeConfirmed: self.isHandshakeConfirmed,
+            hasHandshakeKeys: self.spaces[PacketNumberSpace.handshake.rawValue].writeKeys != nil,
+            peerCompletedAddressValidation: self.role == .server || self.peerCompletedAddressValidation
+                || self.isHandshakeConfirmed,
+            isAtAntiAmplificationLimit: self.path.amplification.allowance == 0)
+    }
+}

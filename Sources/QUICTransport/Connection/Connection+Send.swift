@@ -1,0 +1,495 @@
+import QUICCrypto
+import QUICRecovery
+import QUICWire
+
+/// A packet written into the datagram but not sealed yet: sealing waits until the datagram is complete, so
+/// that padding can still be added to its last packet.
+struct UnsealedPacket {
+    var level: EncryptionLevel
+    var offsets: PacketHeaderWriter.Offsets
+    var payloadEnd: Int
+    var packetNumber: UInt64
+    var keys: PacketProtection
+    var frames: [SentFrame]
+    var isAckEliciting: Bool
+    var isPMTUProbe = false
+}
+
+extension Connection {
+    /// RFC 9000 §14.1: the smallest datagram that may carry a client's Initial packet.
+    static let minimumInitialDatagramSize = 1_200
+    /// AEAD tag length of every QUIC v1/v2 cipher suite.
+    static let tagLength = 16
+
+    /// Writes the next datagram to send into `buffer` (replacing its contents) and says where it goes, or
+    /// returns nil when nothing may be sent now (see ``nextTimeout(now:)`` for when to ask again).
+    public func pollTransmit(now: QUICInstant, into buffer: inout [UInt8]) -> Transmit? {
+        var writer = ByteWriter(reusing: buffer)
+        buffer = []
+        defer { buffer = writer.bytes }
+        let result = self.writeDatagram(into: &writer, now: now)
+        if result != nil {
+            self.updateLossTimer(now: now)
+        }
+        return result
+    }
+
+    private func writeDatagram(into writer: inout ByteWriter, now: QUICInstant) -> Transmit? {
+        switch self.closeState {
+        case .closed, .draining:
+            return nil
+        case .closing:
+            guard self.closeRepeatAllowed, let frame = self.closeFrameToRepeat else { return nil }
+            self.closeRepeatAllowed = false
+            return self.writeCloseDatagram(frame, into: &writer, now: now)
+        case .open:
+            break
+        }
+        if let close = self.pendingClose {
+            self.pendingClose = nil
+            self.closeFrameToRepeat = close
+            return self.writeCloseDatagram(close, into: &writer, now: now)
+        }
+        if let index = self.pathResponsesPending.firstIndex(where: { $0.1 != self.path.fourTuple }) {
+            let (data, tuple) = self.pathResponsesPending.remove(at: index)
+            return self.writePathResponseDatagram(data, to: tuple, into: &writer, now: now)
+        }
+        if let probe = self.writePMTUProbe(into: &writer, now: now) {
+            return probe
+        }
+        let allowance = self.path.amplification.allowance
+        let limit = min(self.path.pmtu.currentSize, allowance)
+        guard limit >= 64 else { return nil }
+        let isProbe = self.probePacketsPending > 0
+        var allowAckEliciting = isProbe || self.recovery.canSend(bytes: limit)
+        if allowAckEliciting, !isProbe, let earliest = self.recovery.earliestSendTime(bytes: limit, now: now),
+           earliest > now {
+            self.pacingWakeUp = earliest
+            allowAckEliciting = false
+        } else {
+            self.pacingWakeUp = nil
+        }
+        var packets: [UnsealedPacket] = []
+        for level in [EncryptionLevel.initial, .handshake, .oneRTT] {
+            guard limit - writer.count >= 48 else { break }
+            if let packet = self.writePacket(level: level, into: &writer, limit: limit,
+                                             allowAckEliciting: allowAckEliciting, now: now) {
+                packets.append(packet)
+            }
+        }
+        guard !packets.isEmpty else { return nil }
+        // RFC 9000 §14.1: "A client MUST expand the payload of all UDP datagrams carrying Initial packets to at
+        // least 1200 bytes [...] a server MUST expand the payload of all UDP datagrams carrying ack-eliciting
+        // Initial packets to at least 1200 bytes." §8.2.1: so are datagrams with PATH_CHALLENGE/PATH_RESPONSE.
+        let carriesInitial = packets.contains { $0.level == .initial && (self.role == .client || $0.isAckEliciting) }
+        if carriesInitial || self.padNextDatagram {
+            self.padNextDatagram = false
+            self.pad(&packets, to: min(limit, Connection.minimumInitialDatagramSize), writer: &writer)
+        }
+        return self.seal(packets, into: &writer, to: self.path.fourTuple, now: now)
+    }
+
+    /// Adds PADDING to the last packet until the datagram is `size` bytes long.
+    private func pad(_ packets: inout [UnsealedPacket], to size: Int, writer: inout ByteWriter) {
+        guard writer.count < size, let lastIndex = packets.indices.last else { return }
+        let missing = size - writer.count
+        writer.bytes.removeLast(Connection.tagLength)
+        writer.writeZeros(missing)
+        writer.writeZeros(Connection.tagLength)
+        packets[lastIndex].payloadEnd += missing
+    }
+
+    /// Seals and header-protects the packets, records them with loss recovery, and describes the datagram.
+    private func seal(_ packets: [UnsealedPacket], into writer: inout ByteWriter, to fourTuple: FourTuple,
+                      now: QUICInstant) -> Transmit? {
+        var anyAckEliciting = false
+        for (index, packet) in packets.enumerated() {
+            PacketHeaderWriter.patchLength(packet.offsets, packetEnd: packet.payloadEnd, tagLength: Connection.tagLength,
+                                           in: &writer)
+            let headerEnd = packet.offsets.packetNumberOffset + packet.offsets.packetNumberLength
+            let end: Int
+            do {
+                end = try packet.keys.seal(in: &writer.bytes, headerRange: packet.offsets.packetStart..<headerEnd,
+                                           payloadLength: packet.payloadEnd - headerEnd,
+                                           packetNumber: packet.packetNumber, pathID: 0)
+                try packet.keys.applyHeaderProtection(to: &writer.bytes, packetStart: packet.offsets.packetStart,
+                                                      packetNumberOffset: packet.offsets.packetNumberOffset,
+                                                      packetEnd: end)
+            } catch {
+                self.closeWithError(TransportError(.internalError, reason: "sealing a packet: \(error)"), now: now)
+                return nil
+            }
+            let size = end - packet.offsets.packetStart
+            let inFlight = packet.isAckEliciting && !packet.isPMTUProbe
+            let sent = SentPacket(packetNumber: packet.packetNumber, timeSent: now, size: size,
+                                  isAckEliciting: packet.isAckEliciting, isInFlight: inFlight || packet.isPMTUProbe,
+                                  ecn: .notECT, payload: SentPacketContents(frames: packet.frames, level: packet.level))
+            self.recovery.onPacketSent(sent, space: packet.level.packetNumberSpace, now: now)
+            self.stats.packetsSent += 1
+            if packet.isAckEliciting { anyAckEliciting = true }
+            if packet.level == .oneRTT {
+                self.packetsInWritePhase += 1
+                if self.writePhaseFirstPacket == nil { self.writePhaseFirstPacket = packet.packetNumber }
+            }
+            if packet.level == .handshake, self.role == .client {
+                // RFC 9001 §4.9.1: "a client MUST discard Initial keys when it first sends a Handshake packet".
+                self.discard(.initial)
+            }
+            _ = index
+        }
+        if anyAckEliciting {
+            self.idle.onAckElicitingSent(now: now.nanosecondsSinceOrigin, pto: self.ptoNanoseconds)
+            if self.probePacketsPending > 0 { self.probePacketsPending -= 1 }
+        }
+        if fourTuple == self.path.fourTuple {
+            self.path.amplification.onSent(writer.count)
+        }
+        self.stats.datagramsSent += 1
+        self.stats.bytesSent += UInt64(writer.count)
+        return Transmit(fourTuple: fourTuple, length: writer.count, ecn: 0, pathID: 0)
+    }
+
+    /// The keys and level application data goes out with: 1-RTT, or 0-RTT for a client before that.
+    private func applicationWriteKeys() -> (EncryptionLevel, PacketProtection)? {
+        if let write = self.oneRTTWrite { return (.oneRTT, write.current) }
+        if self.role == .client, let keys = self.spaces[PacketNumberSpace.applicationData.rawValue].writeKeys {
+            return (.zeroRTT, keys)
+        }
+        return nil
+    }
+
+    /// Writes one packet at `level` with whatever is due, or nothing.
+    private func writePacket(level requested: EncryptionLevel, into writer: inout ByteWriter, limit: Int,
+                             allowAckEliciting: Bool, now: QUICInstant) -> UnsealedPacket? {
+        let space = requested.packetNumberSpace
+        let index = space.rawValue
+        guard !self.spaces[index].isDiscarded else { return nil }
+        let level: EncryptionLevel
+        let keys: PacketProtection
+        if space == .applicationData {
+            guard let (appLevel, appKeys) = self.applicationWriteKeys() else { return nil }
+            // RFC 9001 §4.1.1: a server sends 1-RTT data only after the handshake completes (0.5-RTT data is
+            // allowed, but not before its Finished); a client sends 1-RTT only when the handshake is complete.
+            if appLevel == .oneRTT, self.role == .client, !self.isHandshakeComplete { return nil }
+            level = appLevel
+            keys = appKeys
+        } else {
+            guard let spaceKeys = self.spaces[index].writeKeys else { return nil }
+            level = requested
+            keys = spaceKeys
+        }
+        let nanoseconds = now.nanosecondsSinceOrigin
+        let isProbeSpace = self.probePacketsPending > 0 && (self.probeSpace == nil || self.probeSpace == space)
+        let ackDue = self.spaces[index].received.ackDue(now: nanoseconds)
+        let hasEliciting = allowAckEliciting && self.hasAckElicitingData(level: level, space: space,
+                                                                        isProbeSpace: isProbeSpace)
+        let ackUseful = !self.spaces[index].received.ranges.isEmpty && level != .zeroRTT
+            && (ackDue || (hasEliciting && self.spaces[index].received.hasNewAckInformation))
+        guard ackUseful || hasEliciting else { return nil }
+
+        let start = writer.count
+        let packetNumber = self.spaces[index].nextPacketNumber
+        let packetNumberLength = PacketNumber.encodedLength(
+            of: packetNumber, largestAcknowledged: self.recovery.tracker(space).largestAcked)
+        let offsets: PacketHeaderWriter.Offsets
+        switch level {
+        case .oneRTT:
+            offsets = PacketHeaderWriter.writeShort(
+                destination: self.currentPeerCID, packetNumber: packetNumber, packetNumberLength: packetNumberLength,
+                keyPhase: self.oneRTTWrite?.keyPhase ?? false, to: &writer)
+        case .initial, .handshake, .zeroRTT:
+            let type: LongPacketType = level == .initial ? .initial : (level == .handshake ? .handshake : .zeroRTT)
+            let token: [UInt8] = level == .initial && self.role == .client ? self.retryToken : []
+            offsets = PacketHeaderWriter.writeLong(
+                type: type, version: self.version, destination: self.currentPeerCID,
+                source: self.localCIDs.active.first?.connectionID ?? ConnectionID(), token: token,
+                packetNumber: packetNumber, packetNumberLength: packetNumberLength, to: &writer)
+        }
+        let payloadLimit = limit - Connection.tagLength
+        guard payloadLimit - writer.count >= 8 else {
+            writer.bytes.removeLast(writer.count - start)
+            return nil
+        }
+        var frames: [SentFrame] = []
+        var ackEliciting = false
+        if ackUseful {
+            self.writeAck(space: space, level: level, into: &writer, limit: payloadLimit, frames: &frames, now: now)
+        }
+        if hasEliciting {
+            ackEliciting = self.writeAckElicitingFrames(level: level, space: space, into: &writer,
+                                                        limit: payloadLimit, frames: &frames, now: now)
+            if !ackEliciting && isProbeSpace {
+                // RFC 9002 §6.2.4: a probe must be ack-eliciting; PING when there is nothing else.
+                Frame.ping.encode(to: &writer)
+                frames.append(.other)
+                ackEliciting = true
+            }
+        }
+        guard !frames.isEmpty else {
+            writer.bytes.removeLast(writer.count - start)
+            return nil
+        }
+        // RFC 9001 §5.4.2: the header protection sample starts 4 bytes after the packet number start, so the
+        // packet number and payload together must be at least 4 bytes.
+        let minimumPayload = 4 - packetNumberLength
+        let payloadLength = writer.count - (offsets.packetNumberOffset + packetNumberLength)
+        if payloadLength < minimumPayload {
+            writer.writeZeros(minimumPayload - payloadLength)
+        }
+        let payloadEnd = writer.count
+        writer.writeZeros(Connection.tagLength)
+        self.spaces[index].nextPacketNumber += 1
+        return UnsealedPacket(level: level, offsets: offsets, payloadEnd: payloadEnd, packetNumber: packetNumber,
+                              keys: keys, frames: frames, isAckEliciting: ackEliciting)
+    }
+
+    /// Whether an ack-eliciting frame is waiting at this level.
+    private func hasAckElicitingData(level: EncryptionLevel, space: PacketNumberSpace, isProbeSpace: Bool) -> Bool {
+        if isProbeSpace || self.spaces[space.rawValue].hasCryptoToSend { return true }
+        guard space == .applicationData else { return false }
+        if self.pingPending || self.streams.hasPendingFrames || self.datagramsToSendHead < self.datagramsToSend.count {
+            return true
+        }
+        guard level == .oneRTT else { return false }
+        return self.handshakeDonePending || self.newTokenPending != nil
+            || !self.localCIDs.pendingAnnouncements.isEmpty || !self.peerCIDs.pendingRetirements.isEmpty
+            || self.pathResponsesPending.contains { $0.1 == self.path.fourTuple }
+            || self.path.validation.challengeToSendIsDue(now: self.lastNow)
+    }
+
+    private func writeAck(space: PacketNumberSpace, level: EncryptionLevel, into writer: inout ByteWriter, limit: Int,
+                          frames: inout [SentFrame], now: QUICInstant) {
+        let received = self.spaces[space.rawValue].received
+        guard let largest = received.ranges.largest else { return }
+        let delay = space == .applicationData
+            ? (received.ackDelay(now: now.nanosecondsSinceOrigin) / 1_000) >> self.configuration.ackDelayExponent : 0
+        var ranges = received.ranges
+        let ecn = received.sawECN
+            ? ECNCounts(ect0: received.ecnCounts.ect0, ect1: received.ecnCounts.ect1, ce: received.ecnCounts.ce) : nil
+        var frame = Frame.ack(AckFrame(ranges: ranges, ackDelay: delay, ecn: ecn))
+        while frame.encodedLength > limit - writer.count, ranges.rangeCount > 1 {
+            ranges.keepLargest(max(1, ranges.rangeCount / 2))
+            frame = Frame.ack(AckFrame(ranges: ranges, ackDelay: delay, ecn: ecn))
+        }
+        guard frame.encodedLength <= limit - writer.count else { return }
+        frame.encode(to: &writer)
+        frames.append(.ack(largest: largest))
+        self.spaces[space.rawValue].received.onAckSent()
+    }
+
+    /// Writes CRYPTO, control, stream and datagram frames; returns whether any was written.
+    private func writeAckElicitingFrames(level: EncryptionLevel, space: PacketNumberSpace,
+                                         into writer: inout ByteWriter, limit: Int, frames: inout [SentFrame],
+                                         now: QUICInstant) -> Bool {
+        let before = frames.count
+        let index = space.rawValue
+        if level == .oneRTT, self.handshakeDonePending, limit - writer.count >= 1 {
+            Frame.handshakeDone.encode(to: &writer)
+            frames.append(.handshakeDone)
+            self.handshakeDonePending = false
+        }
+        while self.spaces[index].hasCryptoToSend {
+            let room = limit - writer.count - 1 - 8 - 4
+            guard room > 0, let chunk = self.spaces[index].cryptoSend.nextChunk(maxLength: room, limit: .max) else {
+                break
+            }
+            Frame.crypto(CryptoFrame(offset: chunk.offset, data: chunk.data)).encode(to: &writer)
+            frames.append(.crypto(offset: chunk.offset, length: chunk.data.count))
+        }
+        if level == .oneRTT {
+            self.writeControlFrames(into: &writer, limit: limit, frames: &frames, now: now)
+        }
+        if level == .oneRTT || level == .zeroRTT {
+            let nanoseconds = now.nanosecondsSinceOrigin
+            let smoothedRTT = UInt64(max(self.recovery.rtt.smoothedRTT.nanoseconds, 0))
+            while limit - writer.count > 0,
+                  let (frame, record) = self.streams.pollFrame(maxLength: limit - writer.count, now: nanoseconds,
+                                                               smoothedRTT: smoothedRTT) {
+                frame.encode(to: &writer)
+                frames.append(.stream(record))
+                if case .stream(_, _, let length, _) = record { self.stats.streamBytesSent += UInt64(length) }
+            }
+            self.writeDatagrams(into: &writer, limit: limit, frames: &frames)
+        }
+        if self.pingPending, frames.count == before || !frames[before...].contains(where: { $0.isAckEliciting }) {
+            Frame.ping.encode(to: &writer)
+            frames.append(.other)
+        }
+        self.pingPending = false
+        return frames[before...].contains { $0.isAckEliciting }
+    }
+
+    private func writeControlFrames(into writer: inout ByteWriter, limit: Int, frames: inout [SentFrame],
+                                    now: QUICInstant) {
+        for (position, pending) in self.pathResponsesPending.enumerated().reversed()
+        where pending.1 == self.path.fourTuple {
+            let frame = Frame.pathResponse(pending.0)
+            guard frame.encodedLength <= limit - writer.count else { break }
+            frame.encode(to: &writer)
+            frames.append(.other)
+            self.pathResponsesPending.remove(at: position)
+            self.padNextDatagram = true
+        }
+        if let data = self.path.validation.challengeToSend(now: now.nanosecondsSinceOrigin,
+                                                           pto: self.ptoNanoseconds, random: &self.random) {
+            Frame.pathChallenge(data).encode(to: &writer)
+            frames.append(.other)
+            self.padNextDatagram = true
+        }
+        while let entry = self.localCIDs.popAnnouncement() {
+            let frame = Frame.newConnectionID(NewConnectionIDFrame(
+                sequenceNumber: entry.sequenceNumber, retirePriorTo: self.localCIDs.retirePriorTo,
+                connectionID: entry.connectionID, statelessResetToken: entry.resetToken))
+            guard frame.encodedLength <= limit - writer.count else {
+                self.localCIDs.announcementLost(entry.sequenceNumber)
+                break
+            }
+            frame.encode(to: &writer)
+            frames.append(.newConnectionID(sequenceNumber: entry.sequenceNumber))
+        }
+        while let sequenceNumber = self.peerCIDs.popRetirement() {
+            let frame = Frame.retireConnectionID(RetireConnectionIDFrame(sequenceNumber: sequenceNumber))
+            guard frame.encodedLength <= limit - writer.count else {
+                self.peerCIDs.retirementLost(sequenceNumber)
+                break
+            }
+            frame.encode(to: &writer)
+            frames.append(.retireConnectionID(sequenceNumber: sequenceNumber))
+        }
+        if let token = self.newTokenPending {
+            let frame = Frame.newToken(NewTokenFrame(token: token[...]))
+            if frame.encodedLength <= limit - writer.count {
+                frame.encode(to: &writer)
+                frames.append(.newToken(token))
+                self.newTokenPending = nil
+            }
+        }
+    }
+
+    private func writeDatagrams(into writer: inout ByteWriter, limit: Int, frames: inout [SentFrame]) {
+        while self.datagramsToSendHead < self.datagramsToSend.count {
+            let data = self.datagramsToSend[self.datagramsToSendHead]
+            let frame = Frame.datagram(DatagramFrame(data: data[...], hasLength: true))
+            guard frame.encodedLength <= limit - writer.count else { break }
+            frame.encode(to: &writer)
+            frames.append(.other)
+            self.datagramsToSendHead += 1
+        }
+        if self.datagramsToSendHead == self.datagramsToSend.count, self.datagramsToSendHead > 0 {
+            self.datagramsToSend.removeAll(keepingCapacity: true)
+            self.datagramsToSendHead = 0
+        }
+    }
+
+    // MARK: - Special datagrams
+
+    /// CONNECTION_CLOSE at every level the peer may be able to read (RFC 9000 §10.2.3).
+    private func writeCloseDatagram(_ close: ConnectionCloseFrame, into writer: inout ByteWriter,
+                                    now: QUICInstant) -> Transmit? {
+        var packets: [UnsealedPacket] = []
+        let limit = min(self.path.pmtu.currentSize, self.path.amplification.allowance)
+        for level in [EncryptionLevel.initial, .handshake, .oneRTT] {
+            let space = level.packetNumberSpace
+            let keys: PacketProtection?
+            if level == .oneRTT {
+                keys = self.role == .client && !self.isHandshakeComplete ? nil : self.oneRTTWrite?.current
+            } else {
+                keys = self.spaces[space.rawValue].isDiscarded ? nil : self.spaces[space.rawValue].writeKeys
+            }
+            guard let keys else { continue }
+            // RFC 9000 §10.2.3: an application close in Initial or Handshake packets becomes a transport
+            // APPLICATION_ERROR without the reason.
+            var frame = close
+            if level != .oneRTT, close.isApplicationError {
+                frame = ConnectionCloseFrame(isApplicationError: false, errorCode: TransportErrorCode.applicationError.rawValue)
+            }
+            let encoded = Frame.connectionClose(frame)
+            let packetNumber = self.spaces[space.rawValue].nextPacketNumber
+            let start = writer.count
+            let offsets: PacketHeaderWriter.Offsets
+            if level == .oneRTT {
+                offsets = PacketHeaderWriter.writeShort(destination: self.currentPeerCID, packetNumber: packetNumber,
+                                                        packetNumberLength: 4,
+                                                        keyPhase: self.oneRTTWrite?.keyPhase ?? false, to: &writer)
+            } else {
+                offsets = PacketHeaderWriter.writeLong(
+                    type: level == .initial ? .initial : .handshake, version: self.version,
+                    destination: self.currentPeerCID, source: self.localCIDs.active.first?.connectionID ?? ConnectionID(),
+                    token: level == .initial && self.role == .client ? self.retryToken : [],
+                    packetNumber: packetNumber, packetNumberLength: 4, to: &writer)
+            }
+            guard writer.count + encoded.encodedLength + Connection.tagLength <= limit else {
+                writer.bytes.removeLast(writer.count - start)
+                break
+            }
+            encoded.encode(to: &writer)
+            let payloadEnd = writer.count
+            writer.writeZeros(Connection.tagLength)
+            self.spaces[space.rawValue].nextPacketNumber += 1
+            packets.append(UnsealedPacket(level: level, offsets: offsets, payloadEnd: payloadEnd,
+                                          packetNumber: packetNumber, keys: keys, frames: [.other],
+                                          isAckEliciting: false))
+        }
+        guard !packets.isEmpty else { return nil }
+        if self.role == .client, packets.contains(where: { $0.level == .initial }) {
+            self.pad(&packets, to: min(limit, Connection.minimumInitialDatagramSize), writer: &writer)
+        }
+        return self.seal(packets, into: &writer, to: self.path.fourTuple, now: now)
+    }
+
+    /// A PATH_RESPONSE on the path a PATH_CHALLENGE came from (RFC 9000 §8.2.2), padded to 1,200 bytes.
+    private func writePathResponseDatagram(_ data: UInt64, to fourTuple: FourTuple, into writer: inout ByteWriter,
+                                           now: QUICInstant) -> Transmit? {
+        guard let keys = self.oneRTTWrite?.current, self.isHandshakeComplete else { return nil }
+        let index = PacketNumberSpace.applicationData.rawValue
+        let packetNumber = self.spaces[index].nextPacketNumber
+        let offsets = PacketHeaderWriter.writeShort(destination: self.currentPeerCID, packetNumber: packetNumber,
+                                                    packetNumberLength: 4,
+                                                    keyPhase: self.oneRTTWrite?.keyPhase ?? false, to: &writer)
+        Frame.pathResponse(data).encode(to: &writer)
+        let payloadEnd = writer.count
+        writer.writeZeros(Connection.tagLength)
+        self.spaces[index].nextPacketNumber += 1
+        var packets = [UnsealedPacket(level: .oneRTT, offsets: offsets, payloadEnd: payloadEnd,
+                                      packetNumber: packetNumber, keys: keys, frames: [.other], isAckEliciting: true)]
+        self.pad(&packets, to: Connection.minimumInitialDatagramSize, writer: &writer)
+        return self.seal(packets, into: &writer, to: fourTuple, now: now)
+    }
+
+    /// A DPLPMTUD probe (RFC 9000 §14.4, RFC 8899): PING padded to the size being tried.
+    private func writePMTUProbe(into writer: inout ByteWriter, now: QUICInstant) -> Transmit? {
+        guard self.isHandshakeConfirmed, self.path.amplification.isValidated, let keys = self.oneRTTWrite?.current,
+              let candidate = self.path.pmtu.probeSize, self.recovery.canSend(bytes: candidate),
+              let size = self.path.pmtu.probeToSend(now: now.nanosecondsSinceOrigin) else { return nil }
+        let index = PacketNumberSpace.applicationData.rawValue
+        let packetNumber = self.spaces[index].nextPacketNumber
+        let offsets = PacketHeaderWriter.writeShort(destination: self.currentPeerCID, packetNumber: packetNumber,
+                                                    packetNumberLength: 4,
+                                                    keyPhase: self.oneRTTWrite?.keyPhase ?? false, to: &writer)
+        Frame.ping.encode(to: &writer)
+        let payloadEnd = writer.count
+        writer.writeZeros(Connection.tagLength)
+        self.spaces[index].nextPacketNumber += 1
+        var packets = [UnsealedPacket(level: .oneRTT, offsets: offsets, payloadEnd: payloadEnd,
+                                      packetNumber: packetNumber, keys: keys, frames: [.pmtuProbe(size: size)],
+                                      isAckEliciting: true, isPMTUProbe: true)]
+        self.pad(&packets, to: size, writer: &writer)
+        return self.seal(packets, into: &writer, to: self.path.fourTuple, now: now)
+    }
+}
+
+extension SentFrame {
+    /// Whether the frame makes its packet ack-eliciting (everything but ACK, PADDING and CONNECTION_CLOSE).
+    var isAckEliciting: Bool {
+        if case .ack = self { return false }
+        return true
+    }
+}
+
+extension PathValidation {
+    /// Whether a PATH_CHALLENGE should go out now.
+    func challengeToSendIsDue(now: UInt64) -> Bool {
+        guard self.state == .validating, let due = self.nextChallengeTime else { return false }
+        return now >= due && self.challengesSent < PathValidation.maximumChallenges
+    }
+}

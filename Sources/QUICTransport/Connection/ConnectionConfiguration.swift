@@ -1,0 +1,73 @@
+import QUICRecovery
+import QUICTLS
+import QUICWire
+
+/// The congestion controller each path starts with.
+public enum CongestionControlAlgorithm: String, Sendable, CaseIterable {
+    case newReno
+    case cubic
+
+    func makeController(maxDatagramSize: Int) -> any CongestionController {
+        switch self {
+        case .newReno: return NewReno(maxDatagramSize: maxDatagramSize)
+        case .cubic: return Cubic(maxDatagramSize: maxDatagramSize)
+        }
+    }
+}
+
+/// How the peer's certificate is checked when the handshake asks for it.
+public enum PeerVerification: Sendable {
+    /// The connection calls the closure and continues at once (in-memory checks, tests, the simulator).
+    case immediate(@Sendable (PeerVerificationRequest) -> PeerVerdict)
+    /// The connection reports ``ConnectionEvent/peerVerificationRequested(_:)`` and waits for
+    /// ``Connection/providePeerVerdict(_:)`` (asynchronous X.509 path building in a driver).
+    case deferred
+}
+
+/// Settings of one connection. The defaults suit a general-purpose client or server.
+public struct ConnectionConfiguration: Sendable {
+    /// Application protocols in preference order (RFC 9001 §8.1: ALPN is mandatory).
+    public var alpn: [[UInt8]]
+    /// Receive windows and stream limits advertised to the peer.
+    public var streamLimits = StreamLimits()
+    /// max_idle_timeout advertised (RFC 9000 §10.1); zero disables the idle timeout on our side.
+    public var maxIdleTimeout: QUICDuration = .seconds(30)
+    /// When set, a PING is sent after this much quiet time so the connection stays alive.
+    public var keepAliveInterval: QUICDuration?
+    /// max_ack_delay advertised (RFC 9000 §18.2).
+    public var maxAckDelay: QUICDuration = .milliseconds(25)
+    /// ack_delay_exponent advertised.
+    public var ackDelayExponent: UInt64 = 3
+    /// active_connection_id_limit advertised: how many of the peer's connection IDs we keep.
+    public var activeConnectionIDLimit: UInt64 = 4
+    /// max_datagram_frame_size advertised (RFC 9221); nil disables receiving DATAGRAM frames.
+    public var maxDatagramFrameSize: UInt64?
+    /// The RTT assumed before the first sample (RFC 9002 §6.2.2).
+    public var initialRTT: QUICDuration = RTTEstimator.defaultInitialRTT
+    /// The congestion controller of each path.
+    public var congestionControl: CongestionControlAlgorithm = .cubic
+    /// The largest UDP payload accepted, advertised as max_udp_payload_size, and the ceiling of PMTU search.
+    public var maxUDPPayloadSize: Int = 1_452
+    /// Whether DPLPMTUD (RFC 8899) probes for datagrams larger than 1,200 bytes.
+    public var pathMTUDiscovery = true
+    /// The length of the connection IDs this endpoint issues (0...20).
+    public var connectionIDLength = 8
+    /// The version a client starts with.
+    public var version: QUICVersion = .v1
+    /// Versions a client may switch to when the server answers with Version Negotiation (RFC 9000 §6.2),
+    /// in preference order.
+    public var supportedVersions: [QUICVersion] = [.v1, .v2]
+    /// Starts a key update (RFC 9001 §6) after this many packets in one key phase; nil only updates when
+    /// the AEAD confidentiality limit comes near.
+    public var keyUpdateInterval: UInt64?
+    /// disable_active_migration advertised.
+    public var disableActiveMigration = false
+    /// How the peer's certificate chain is verified.
+    public var peerVerification: PeerVerification = .deferred
+    /// Produces NSS key-log lines (RFC 9001 + SSLKEYLOGFILE) polled with ``Connection/pollKeyLogLine()``.
+    public var keyLogEnabled = false
+
+    public init(alpn: [[UInt8]]) {
+        self.alpn = alpn
+    }
+}

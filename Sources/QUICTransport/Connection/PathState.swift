@@ -1,0 +1,28 @@
+/// What a connection knows about the network path it sends on: addresses, whether the peer's address is
+/// validated (and the anti-amplification budget until then), path validation, and the PMTU search.
+struct PathState {
+    var fourTuple: FourTuple
+    var amplification: AmplificationLimit
+    var validation = PathValidation()
+    var pmtu: PMTUDiscovery
+    /// A path this endpoint is validating before moving to it (migration or NAT rebinding).
+    var candidate: CandidatePath?
+    /// The validated 4-tuple used before a migration, to fall back to if the new one fails validation.
+    var previousFourTuple: FourTuple?
+
+    init(fourTuple: FourTuple, validated: Bool, maximumDatagramSize: Int) {
+        self.fourTuple = fourTuple
+        self.amplification = AmplificationLimit(validated: validated)
+        self.pmtu = PMTUDiscovery(maximumSize: max(maximumDatagramSize, PMTUDiscovery.baseSize))
+    }
+}
+
+/// A 4-tuple under validation (RFC 9000 §8.2, §9).
+struct CandidatePath {
+    var fourTuple: FourTuple
+    var validation = PathValidation()
+    /// Bytes received and sent on it, for its own anti-amplification limit (RFC 9000 §9.3.1).
+    var amplification = AmplificationLimit(validated: false)
+    /// Whether the peer moved (NAT rebinding / peer migration) rather than this endpoint.
+    var initiatedByPeer: Bool
+}
