@@ -27,10 +27,6 @@ import Testing
         for record in records {
             _ = try JSONTestSupport.parseObject(record)
         }
-        // Written for Scripts/check-qlog.py when QLOG_TEST_OUTPUT names a path.
-        if bufferCapacity == 256, let output = ProcessInfo.processInfo.environment["QLOG_TEST_OUTPUT"] {
-            try Data(bytes).write(to: URL(fileURLWithPath: output))
-        }
     }
 
     @Test func flushWritesWhatWasLoggedSoFar() throws {

@@ -186,6 +186,7 @@ extension Connection {
         if self.role == .client, space == .handshake {
             self.peerCompletedAddressValidation = true
         }
+        if self.isLogging { self.logMetrics(now: now) }
         let acked = self.ackedScratch
         for packet in acked {
             if space == .applicationData, let first = self.writePhaseFirstPacket, packet.packetNumber >= first {
@@ -201,6 +202,7 @@ extension Connection {
     /// Lost packets give their frames back for retransmission.
     func onLost(_ packets: [SentPacket<SentPacketContents>], now: QUICInstant) {
         self.stats.packetsLost += UInt64(packets.count)
+        self.logLost(packets, now: now)
         for packet in packets {
             let space = packet.payload.level.packetNumberSpace
             for frame in packet.payload.frames {

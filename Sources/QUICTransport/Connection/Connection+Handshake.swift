@@ -142,6 +142,7 @@ extension Connection {
         self.isHandshakeComplete = true
         self.handshakeCompletedAt = now
         self.emit(.handshakeCompleted(alpn: self.negotiatedALPN ?? []))
+        self.logState("handshake_complete", now: now)
         if self.role == .server {
             // RFC 9001 §4.1.2: "the TLS handshake is considered confirmed at the server when the handshake
             // completes. The server MUST send a HANDSHAKE_DONE frame as soon as the handshake is complete."
@@ -155,6 +156,7 @@ extension Connection {
     func confirmHandshake(now: QUICInstant) {
         guard !self.isHandshakeConfirmed else { return }
         self.isHandshakeConfirmed = true
+        self.logState("handshake_confirmed", now: now)
         self.discard(.handshake)
         // The address is validated by the handshake itself (RFC 9000 §8.1).
         self.path.amplification.markValidated()

@@ -19,6 +19,7 @@ extension Connection {
 
     private func enterClosing(_ frame: ConnectionCloseFrame, reason: ConnectionCloseReason, now: QUICInstant) {
         self.pendingClose = frame
+        self.logState("closing", now: now)
         let period = CloseState.period(pto: self.ptoNanoseconds)
         self.closeState = .closing(until: now.nanosecondsSinceOrigin + period)
         self.reportClose(reason)
@@ -27,6 +28,7 @@ extension Connection {
     /// The peer closed or reset the connection: nothing more is sent (RFC 9000 §10.2.2).
     func enterDraining(_ reason: ConnectionCloseReason, now: QUICInstant) {
         guard self.closeState.isOpen else { return }
+        self.logState("draining", now: now)
         let period = CloseState.period(pto: self.ptoNanoseconds)
         self.closeState = .draining(until: now.nanosecondsSinceOrigin + period)
         self.reportClose(reason)

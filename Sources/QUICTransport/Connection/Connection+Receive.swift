@@ -155,6 +155,10 @@ extension Connection {
         }
         let destination = Connection.destination(of: header) ?? ConnectionID()
         let payload = self.receiveBuffer[opened.payload]
+        if self.isLogging {
+            self.logPacket(sent: false, level: level, packetNumber: opened.packetNumber, payload: payload,
+                           length: bytes.count, now: now)
+        }
         var decoder: FrameDecoder
         do {
             decoder = try FrameDecoder(payload: payload, level: level)

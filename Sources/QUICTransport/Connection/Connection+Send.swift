@@ -107,6 +107,11 @@ extension Connection {
             PacketHeaderWriter.patchLength(packet.offsets, packetEnd: packet.payloadEnd, tagLength: Connection.tagLength,
                                            in: &writer)
             let headerEnd = packet.offsets.packetNumberOffset + packet.offsets.packetNumberLength
+            if self.isLogging {
+                self.logPacket(sent: true, level: packet.level, packetNumber: packet.packetNumber,
+                               payload: writer.bytes[headerEnd..<packet.payloadEnd],
+                               length: packet.payloadEnd + Connection.tagLength - packet.offsets.packetStart, now: now)
+            }
             let end: Int
             do {
                 end = try packet.keys.seal(in: &writer.bytes, headerRange: packet.offsets.packetStart..<headerEnd,

@@ -1,4 +1,5 @@
 import QUICCrypto
+import QUICQlog
 import QUICRecovery
 import QUICTLS
 import QUICWire
@@ -112,6 +113,9 @@ public final class Connection {
     var receiveBuffer: [UInt8] = []
     var ackedScratch: [SentPacket<SentPacketContents>] = []
     var lostScratch: [SentPacket<SentPacketContents>] = []
+
+    /// Where qlog events go (draft-ietf-quic-qlog); nil logs nothing.
+    public var qlog: (any QlogSink)?
 
     /// Counters for statistics and tests.
     public internal(set) var stats = ConnectionStatistics()
