@@ -43,6 +43,9 @@ let package = Package(
                 "QUICWire",
                 "QUICRelay",
                 "QUICTLS",
+                "QUICTransport",
+                "QUICSimulator",
+                "QUICRecovery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -5,7 +5,7 @@ import QUICWire
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks.",
-        subcommands: [BenchCodec.self, BenchHandshake.self]
+        subcommands: [BenchCodec.self, BenchHandshake.self, BenchSimulated.self]
     )
 }
 
