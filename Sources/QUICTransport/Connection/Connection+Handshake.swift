@@ -242,9 +242,8 @@ extension Connection {
     func issueConnectionIDs() {
         guard self.localCIDs.active.first?.connectionID.length ?? 0 > 0 else { return }
         let peerLimit = min(self.peerParameters?.activeConnectionIDLimit ?? 2, 8)
-        var generator = RandomConnectionIDGenerator(length: self.configuration.connectionIDLength)
         for _ in 0..<self.localCIDs.shortfall(peerLimit: peerLimit) {
-            let cid = generator.generate(using: &self.random)
+            let cid = self.connectionIDGenerator.generate(using: &self.random)
             let token = self.resetKey?.token(for: cid) ?? StatelessResetToken(random: &self.random)
             _ = self.localCIDs.issue(cid, resetToken: token)
             self.endpointEvents.append(.connectionIDIssued(cid))

@@ -103,6 +103,8 @@ extension Connection {
     private func seal(_ packets: [UnsealedPacket], into writer: inout ByteWriter, to fourTuple: FourTuple,
                       now: QUICInstant) -> Transmit? {
         var anyAckEliciting = false
+        // RFC 9000 §13.4.2: packets are marked ECT(0) while ECN validation on the path has not failed.
+        let ecn = self.recovery.ecnCodepointForNextPacket
         for (index, packet) in packets.enumerated() {
             PacketHeaderWriter.patchLength(packet.offsets, packetEnd: packet.payloadEnd, tagLength: Connection.tagLength,
                                            in: &writer)
@@ -128,7 +130,7 @@ extension Connection {
             let inFlight = packet.isAckEliciting && !packet.isPMTUProbe
             let sent = SentPacket(packetNumber: packet.packetNumber, timeSent: now, size: size,
                                   isAckEliciting: packet.isAckEliciting, isInFlight: inFlight || packet.isPMTUProbe,
-                                  ecn: .notECT, payload: SentPacketContents(frames: packet.frames, level: packet.level))
+                                  ecn: ecn, payload: SentPacketContents(frames: packet.frames, level: packet.level))
             self.recovery.onPacketSent(sent, space: packet.level.packetNumberSpace, now: now)
             self.stats.packetsSent += 1
             if packet.isAckEliciting { anyAckEliciting = true }
@@ -151,7 +153,7 @@ extension Connection {
         }
         self.stats.datagramsSent += 1
         self.stats.bytesSent += UInt64(writer.count)
-        return Transmit(fourTuple: fourTuple, length: writer.count, ecn: 0, pathID: 0)
+        return Transmit(fourTuple: fourTuple, length: writer.count, ecn: ecn.rawValue, pathID: 0)
     }
 
     /// The keys and level application data goes out with: 1-RTT, or 0-RTT for a client before that.

@@ -19,6 +19,8 @@ public final class Connection {
 
     var tls: any TLSHandshaker
     var random: ConnectionRandom
+    /// Makes this connection's own connection IDs.
+    var connectionIDGenerator: any ConnectionIDGenerator
 
     /// Initial, Handshake and application data spaces, indexed by `PacketNumberSpace.rawValue`.
     var spaces: [PacketSpace]
@@ -132,7 +134,7 @@ public final class Connection {
         fourTuple: FourTuple, token: [UInt8] = [], random: ConnectionRandom, now: QUICInstant
     ) throws(TransportError) {
         var random = random
-        var generator = RandomConnectionIDGenerator(length: max(configuration.connectionIDLength, 0))
+        var generator = configuration.connectionIDGenerator
         let sourceCID = generator.generate(using: &random)
         // RFC 9000 §7.2: "When an Initial packet is sent by a client [...] the client populates the
         // Destination Connection ID field with an unpredictable value. This Destination Connection ID MUST be
@@ -156,6 +158,7 @@ public final class Connection {
                       sourceCID: sourceCID, destinationCID: destinationCID, originalDestinationCID: destinationCID,
                       fourTuple: fourTuple, random: random, now: now)
         self.retryToken = token
+        self.connectionIDGenerator = generator
         try self.driveTLS(now: now)
     }
 
@@ -174,7 +177,7 @@ public final class Connection {
         fourTuple: FourTuple, random: ConnectionRandom, now: QUICInstant
     ) throws(TransportError) {
         var random = random
-        var generator = RandomConnectionIDGenerator(length: configuration.connectionIDLength)
+        var generator = configuration.connectionIDGenerator
         let sourceCID = generator.generate(using: &random)
         var parameters = Connection.localTransportParameters(configuration, role: .server)
         parameters.initialSourceConnectionID = sourceCID
@@ -194,6 +197,7 @@ public final class Connection {
         self.version = version
         self.tls = handshake
         self.random = random
+        self.connectionIDGenerator = generator
         self.localParameters = parameters
         self.originalDestinationConnectionID = originalDestinationCID
         self.initialKeysConnectionID = initialDestinationCID
@@ -230,6 +234,7 @@ public final class Connection {
         self.version = configuration.version
         self.tls = tls
         self.random = random
+        self.connectionIDGenerator = configuration.connectionIDGenerator
         self.localParameters = parameters
         self.originalDestinationConnectionID = originalDestinationCID
         self.initialKeysConnectionID = destinationCID
@@ -308,6 +313,9 @@ public final class Connection {
 
     /// The congestion window of the path in bytes.
     public var congestionWindow: Int { self.recovery.congestionWindow }
+
+    /// Whether the path passes ECN markings (RFC 9000 §13.4.2).
+    public var ecnValidationState: ECNValidationState { self.recovery.ecnState }
 
     /// The current maximum datagram size of the path.
     public var maxDatagramSize: Int { self.path.pmtu.currentSize }

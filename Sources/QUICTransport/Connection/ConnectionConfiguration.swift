@@ -50,8 +50,16 @@ public struct ConnectionConfiguration: Sendable {
     public var maxUDPPayloadSize: Int = 1_452
     /// Whether DPLPMTUD (RFC 8899) probes for datagrams larger than 1,200 bytes.
     public var pathMTUDiscovery = true
-    /// The length of the connection IDs this endpoint issues (0...20).
-    public var connectionIDLength = 8
+    /// Makes the connection IDs this endpoint issues; a load balancer can encode routing information in them
+    /// with its own generator. Every ID it makes has the same length.
+    public var connectionIDGenerator: any ConnectionIDGenerator = RandomConnectionIDGenerator(length: 8)
+
+    /// The length of the connection IDs this endpoint issues (0...20); setting it installs random IDs of that
+    /// length.
+    public var connectionIDLength: Int {
+        get { self.connectionIDGenerator.length }
+        set { self.connectionIDGenerator = RandomConnectionIDGenerator(length: newValue) }
+    }
     /// The version a client starts with.
     public var version: QUICVersion = .v1
     /// Versions a client may switch to when the server answers with Version Negotiation (RFC 9000 §6.2),

@@ -190,6 +190,12 @@ public final class Endpoint {
             }
             self.accept(datagram, header: long, serverTLS: serverTLS, from: fourTuple, ecn: ecn, now: now)
         case .short:
+            // RFC 9000 §10.3.1: a datagram that routes nowhere may be a stateless reset from a peer that lost
+            // this connection's state; its last 16 bytes are then one of the peer's reset tokens.
+            for (handle, connection) in self.connections where connection.isStatelessReset(datagram) {
+                self.deliver(datagram, to: handle, from: fourTuple, ecn: ecn, now: now)
+                return
+            }
             // RFC 9000 §10.3: an endpoint that lost state answers with a stateless reset, smaller than the
             // packet that triggered it so two endpoints cannot loop.
             let cidLength = self.configuration.connection.connectionIDLength

@@ -82,7 +82,8 @@ extension SimInstant {
 
 /// An ``Endpoint`` as a simulator node.
 final class SimQUICNode: SimulatedEndpoint {
-    let endpoint: Endpoint
+    /// Replaceable, to model an endpoint that restarts and loses its connections.
+    var endpoint: Endpoint
     var buffer: [UInt8] = []
     /// Called after every input so a test can react (read streams, write replies).
     var onActivity: ((SimQUICNode, SimInstant) -> Void)?
@@ -121,6 +122,7 @@ final class EngineHarness {
     var clientEvents: [ConnectionEvent] = []
     var serverEvents: [ConnectionEvent] = []
     var serverHandle: ConnectionHandle?
+    let serverConfiguration: EndpointConfiguration
 
     init(
         clientToServer: LinkParameters = LinkParameters(delay: .milliseconds(10)),
@@ -139,6 +141,7 @@ final class EngineHarness {
             connection: EngineFixtures.connectionConfiguration(), serverTLS: EngineFixtures.serverTLS(),
             random: &random)
         configureServer(&serverConfiguration)
+        self.serverConfiguration = serverConfiguration
         let serverEndpoint = Endpoint(configuration: serverConfiguration, random: ConnectionRandom(seed: seed &+ 2))
         self.clientHandle = try clientEndpoint.connect(
             from: EngineFixtures.clientAddress.networkAddress, to: EngineFixtures.serverAddress.networkAddress,
