@@ -306,7 +306,13 @@ public final class Endpoint {
 
     /// The earliest timer of any connection.
     public func nextTimeout() -> QUICInstant? {
-        self.connections.values.compactMap { $0.nextTimeout() }.min()
+        var earliest: QUICInstant?
+        for connection in self.connections.values {
+            if let deadline = connection.nextTimeout(), earliest.map({ deadline < $0 }) ?? true {
+                earliest = deadline
+            }
+        }
+        return earliest
     }
 
     /// Runs expired timers of every connection.
@@ -322,6 +328,7 @@ public final class Endpoint {
 
     /// Frees connections whose closing or draining period is over (their events stay readable until then).
     private func removeTerminated() {
+        guard self.connections.values.contains(where: { $0.isTerminated }) else { return }
         let finished = self.connections.filter { $0.value.isTerminated }.map(\.key)
         guard !finished.isEmpty else { return }
         for handle in finished {
