@@ -187,6 +187,7 @@ extension Connection {
             self.peerCompletedAddressValidation = true
         }
         let acked = self.ackedScratch
+        self.pmtuObserveAcknowledged(acked, space: space)
         for packet in acked {
             if space == .applicationData, let first = self.writePhaseFirstPacket, packet.packetNumber >= first {
                 self.writePhaseAcknowledged = true
@@ -207,6 +208,7 @@ extension Connection {
                 self.onLost(frame, space: space, now: now)
             }
         }
+        self.pmtuObserveLost(packets, now: now)
     }
 
     private func onAcked(_ frame: SentFrame, space: PacketNumberSpace, now: QUICInstant) {
