@@ -31,7 +31,6 @@ struct PMTUTests {
         let client = try #require(harness.client)
         let server = try #require(harness.server)
         let precision = PMTUDiscovery(maximumSize: 1_600).precision
-        print("PMTU0", client.maxDatagramSize, server.maxDatagramSize)
         for size in [client.maxDatagramSize, server.maxDatagramSize] {
             #expect(size <= Self.linkMTU && size > Self.linkMTU - precision, "found \(size)")
         }
@@ -47,7 +46,8 @@ struct PMTUTests {
         let application = DownloadApplication(size: size)
         application.install(on: harness)
         let changeAt = SimInstant.zero + .seconds(1)
-        harness.pair.network.schedule(ScheduledLinkChange(at: changeAt, link: "pair", .parameters(Self.link(mtu: newMTU))))
+        let change = ScheduledLinkChange(at: changeAt, link: "pair", .parameters(Self.link(mtu: newMTU)))
+        harness.pair.network.schedule(change)
         #expect(harness.pair.drive(until: changeAt) { false } == false)
         let server = try #require(harness.server)
         let client = try #require(harness.client)
@@ -61,7 +61,6 @@ struct PMTUTests {
         #expect(server.maxDatagramSize <= newMTU && server.maxDatagramSize > newMTU - precision,
                 "after the change: \(server.maxDatagramSize)")
         let elapsed = try #require(application.finishedAt).inSeconds
-        print("PMTU", server.maxDatagramSize, client.maxDatagramSize, server.stats.pmtuBlackHoles, elapsed)
         #expect(elapsed < 10, "took \(elapsed) s")
     }
 }
