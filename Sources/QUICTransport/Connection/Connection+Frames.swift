@@ -188,6 +188,7 @@ extension Connection {
         }
         if self.isLogging { self.logMetrics(now: now) }
         let acked = self.ackedScratch
+        self.pmtuObserveAcknowledged(acked, space: space)
         for packet in acked {
             if space == .applicationData, let first = self.writePhaseFirstPacket, packet.packetNumber >= first {
                 self.writePhaseAcknowledged = true
@@ -209,6 +210,7 @@ extension Connection {
                 self.onLost(frame, space: space, now: now)
             }
         }
+        self.pmtuObserveLost(packets, now: now)
     }
 
     private func onAcked(_ frame: SentFrame, space: PacketNumberSpace, now: QUICInstant) {

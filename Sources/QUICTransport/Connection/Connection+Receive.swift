@@ -281,8 +281,9 @@ extension Connection {
                 self.packetsInWritePhase = 0
                 self.writePhaseFirstPacket = nil
                 self.writePhaseAcknowledged = false
+                // Counted here when answering; an update this endpoint started was counted when it began.
+                self.stats.keyUpdates += 1
             }
-            self.stats.keyUpdates += 1
             self.previousReadKeysDiscardAt = now + self.pto * 3
         } catch {
             self.closeWithError(TransportError(.internalError, reason: "key update: \(error)"), now: now)

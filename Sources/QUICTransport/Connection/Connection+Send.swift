@@ -30,6 +30,8 @@ extension Connection {
         let result = self.writeDatagram(into: &writer, now: now)
         if result != nil {
             self.updateLossTimer(now: now)
+            // RFC 9001 §6.1: the configured interval counts packets sent, so check it as they go out.
+            if self.closeState.isOpen { self.maybeInitiateKeyUpdate(now: now) }
         }
         return result
     }
@@ -38,6 +40,9 @@ extension Connection {
         switch self.closeState {
         case .closed, .draining:
             return nil
+        case .closing where self.pendingClose != nil:
+            // The first CONNECTION_CLOSE, queued when the connection entered the closing state.
+            break
         case .closing:
             guard self.closeRepeatAllowed, let frame = self.closeFrameToRepeat else { return nil }
             self.closeRepeatAllowed = false

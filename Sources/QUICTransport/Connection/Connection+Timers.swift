@@ -77,6 +77,7 @@ extension Connection {
                 self.onLost(packets, now: now)
             case .probe(let space, let count):
                 self.stats.ptoCount += 1
+                self.pmtuObserveProbeTimeout(space: space, now: now)
                 self.prepareProbe(space: space, count: count)
             }
             self.updateLossTimer(now: now)

@@ -377,6 +377,8 @@ public struct ConnectionStatistics: Hashable, Sendable {
     public var keyUpdates: UInt64 = 0
     public var ptoCount: UInt64 = 0
     public var streamBytesSent: UInt64 = 0
+    /// Times the path's datagram size fell back to the base because large packets stopped arriving.
+    public var pmtuBlackHoles: UInt64 = 0
     public init() {}
 }
 

@@ -5,6 +5,8 @@ struct PathState {
     var amplification: AmplificationLimit
     var validation = PathValidation()
     var pmtu: PMTUDiscovery
+    /// Notices when the size the PMTU search found stops getting through.
+    var blackHole = PMTUBlackHoleDetector()
     /// A path this endpoint is validating before moving to it (migration or NAT rebinding).
     var candidate: CandidatePath?
     /// The validated 4-tuple used before a migration, to fall back to if the new one fails validation.
