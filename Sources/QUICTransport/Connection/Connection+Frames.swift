@@ -105,12 +105,14 @@ extension Connection {
         // Similarly, an endpoint that receives a DATAGRAM frame that is larger than the value it sent in its
         // max_datagram_frame_size transport parameter MUST terminate the connection with an error of type
         // PROTOCOL_VIOLATION."
+        let frame = Frame.datagram(datagram)
         guard let maximum = self.localParameters.maxDatagramFrameSize else {
-            throw TransportError(.protocolViolation, frameType: 0x30, reason: "DATAGRAM frames were not negotiated")
+            throw TransportError(.protocolViolation, frameType: frame.frameType,
+                                 reason: "DATAGRAM frames were not negotiated")
         }
-        let frameSize = UInt64(Frame.datagram(datagram).encodedLength)
+        let frameSize = UInt64(frame.encodedLength)
         guard frameSize <= maximum else {
-            throw TransportError(.protocolViolation, frameType: 0x30,
+            throw TransportError(.protocolViolation, frameType: frame.frameType,
                                  reason: "DATAGRAM frame of \(frameSize) bytes exceeds \(maximum)")
         }
         self.emit(.datagramReceived(Array(datagram.data)))
