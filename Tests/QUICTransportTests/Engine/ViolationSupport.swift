@@ -117,6 +117,8 @@ final class ViolationScenario {
         }
         #expect(peerCode == code, sourceLocation: sourceLocation)
         #expect(peerFrameType == error.frameType, sourceLocation: sourceLocation)
+        // RFC 9000 §10.2: closing and draining end; both connections can then be freed.
+        #expect(self.runUntilTerminated(), sourceLocation: sourceLocation)
     }
 }
 
