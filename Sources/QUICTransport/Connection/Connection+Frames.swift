@@ -182,9 +182,16 @@ extension Connection {
         }
         self.ackedScratch.removeAll(keepingCapacity: true)
         self.lostScratch.removeAll(keepingCapacity: true)
-        _ = try self.recovery.onAckReceived(
-            space: space, ranges: ranges, ackDelay: ackDelay, ecn: ack.ecn, context: self.recoveryContext,
-            now: now, acked: &self.ackedScratch, lost: &self.lostScratch)
+        do {
+            _ = try self.recovery.onAckReceived(
+                space: space, ranges: ranges, ackDelay: ackDelay, ecn: ack.ecn, context: self.recoveryContext,
+                now: now, acked: &self.ackedScratch, lost: &self.lostScratch)
+        } catch {
+            // Recovery does not know whether the frame was ACK or ACK_ECN; the close names the real type.
+            var error = error
+            error.frameType = Frame.ack(ack).frameType
+            throw error
+        }
         if self.role == .client, space == .handshake {
             self.peerCompletedAddressValidation = true
         }

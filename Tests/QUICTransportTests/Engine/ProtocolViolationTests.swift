@@ -53,6 +53,17 @@ struct ProtocolViolationTests {
         scenario.expectClosed(by: .client, code: .flowControlError, frameType: frames[0].frameType)
     }
 
+    @Test func streamEndingBeyondTwoToTheSixtyTwo() throws {
+        // RFC 9000 §19.8: offset + length above 2^62-1 is a FRAME_ENCODING_ERROR or FLOW_CONTROL_ERROR.
+        let scenario = try ViolationScenario()
+        let frame = Self.stream(0, offset: (1 << 62) - 5)
+        #expect(scenario.inject([frame], from: .client))
+        var code = TransportErrorCode.noError
+        if case .localTransport(let error)? = scenario.closeReason(.server) { code = error.code }
+        #expect(code == .frameEncodingError || code == .flowControlError)
+        scenario.expectClosed(by: .client, code: code, frameType: frame.frameType)
+    }
+
     @Test func streamBeyondMaxStreams() throws {
         let scenario = try ViolationScenario()
         let limit = scenario.server.localParameters.initialMaxStreamsBidi
@@ -165,6 +176,14 @@ struct ProtocolViolationTests {
         let frame = Frame.ack(AckFrame(ranges: AckRanges([1_000...1_000]), ackDelay: 0))
         #expect(scenario.inject([frame], from: .client))
         scenario.expectClosed(by: .client, code: .protocolViolation, frameType: 0x02)
+    }
+
+    @Test func ackECNOfAPacketNeverSent() throws {
+        // The CONNECTION_CLOSE names ACK_ECN (0x03), the frame that was received.
+        let scenario = try ViolationScenario()
+        let frame = Frame.ack(AckFrame(ranges: AckRanges([1_000...1_000]), ackDelay: 0, ecn: ECNCounts(ect0: 1)))
+        #expect(scenario.inject([frame], from: .server))
+        scenario.expectClosed(by: .server, code: .protocolViolation, frameType: 0x03)
     }
 
     @Test func ackFrequencyBelowMinAckDelay() throws {
