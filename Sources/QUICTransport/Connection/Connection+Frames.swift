@@ -105,12 +105,14 @@ extension Connection {
         // Similarly, an endpoint that receives a DATAGRAM frame that is larger than the value it sent in its
         // max_datagram_frame_size transport parameter MUST terminate the connection with an error of type
         // PROTOCOL_VIOLATION."
+        let frame = Frame.datagram(datagram)
         guard let maximum = self.localParameters.maxDatagramFrameSize else {
-            throw TransportError(.protocolViolation, frameType: 0x30, reason: "DATAGRAM frames were not negotiated")
+            throw TransportError(.protocolViolation, frameType: frame.frameType,
+                                 reason: "DATAGRAM frames were not negotiated")
         }
-        let frameSize = UInt64(Frame.datagram(datagram).encodedLength)
+        let frameSize = UInt64(frame.encodedLength)
         guard frameSize <= maximum else {
-            throw TransportError(.protocolViolation, frameType: 0x30,
+            throw TransportError(.protocolViolation, frameType: frame.frameType,
                                  reason: "DATAGRAM frame of \(frameSize) bytes exceeds \(maximum)")
         }
         self.emit(.datagramReceived(Array(datagram.data)))
@@ -180,9 +182,16 @@ extension Connection {
         }
         self.ackedScratch.removeAll(keepingCapacity: true)
         self.lostScratch.removeAll(keepingCapacity: true)
-        _ = try self.recovery.onAckReceived(
-            space: space, ranges: ranges, ackDelay: ackDelay, ecn: ack.ecn, context: self.recoveryContext,
-            now: now, acked: &self.ackedScratch, lost: &self.lostScratch)
+        do {
+            _ = try self.recovery.onAckReceived(
+                space: space, ranges: ranges, ackDelay: ackDelay, ecn: ack.ecn, context: self.recoveryContext,
+                now: now, acked: &self.ackedScratch, lost: &self.lostScratch)
+        } catch {
+            // Recovery does not know whether the frame was ACK or ACK_ECN; the close names the real type.
+            var error = error
+            error.frameType = Frame.ack(ack).frameType
+            throw error
+        }
         if self.role == .client, space == .handshake {
             self.peerCompletedAddressValidation = true
         }

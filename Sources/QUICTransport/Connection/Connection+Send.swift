@@ -44,16 +44,17 @@ extension Connection {
             // The first CONNECTION_CLOSE, queued when the connection entered the closing state.
             break
         case .closing:
+            // The first CONNECTION_CLOSE goes out right away (the closing state starts with it).
+            if let close = self.pendingClose {
+                self.pendingClose = nil
+                self.closeFrameToRepeat = close
+                return self.writeCloseDatagram(close, into: &writer, now: now)
+            }
             guard self.closeRepeatAllowed, let frame = self.closeFrameToRepeat else { return nil }
             self.closeRepeatAllowed = false
             return self.writeCloseDatagram(frame, into: &writer, now: now)
         case .open:
             break
-        }
-        if let close = self.pendingClose {
-            self.pendingClose = nil
-            self.closeFrameToRepeat = close
-            return self.writeCloseDatagram(close, into: &writer, now: now)
         }
         if let index = self.pathResponsesPending.firstIndex(where: { $0.1 != self.path.fourTuple }) {
             let (data, tuple) = self.pathResponsesPending.remove(at: index)
@@ -257,7 +258,7 @@ extension Connection {
 
     /// Whether an ack-eliciting frame is waiting at this level.
     private func hasAckElicitingData(level: EncryptionLevel, space: PacketNumberSpace, isProbeSpace: Bool) -> Bool {
-        if isProbeSpace || self.spaces[space.rawValue].hasCryptoToSend { return true }
+        if isProbeSpace || self.spaces[space.rawValue].hasCryptoToSend || self.hasInjectedFrames(level) { return true }
         guard space == .applicationData else { return false }
         if self.pingPending || self.streams.hasPendingFrames || self.datagramsToSendHead < self.datagramsToSend.count {
             return true
@@ -295,6 +296,7 @@ extension Connection {
                                          now: QUICInstant) -> Bool {
         let before = frames.count
         let index = space.rawValue
+        self.writeInjectedFrames(level: level, into: &writer, limit: limit, frames: &frames)
         if level == .oneRTT, self.handshakeDonePending, limit - writer.count >= 1 {
             Frame.handshakeDone.encode(to: &writer)
             frames.append(.handshakeDone)

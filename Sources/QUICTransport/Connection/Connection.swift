@@ -98,6 +98,8 @@ public final class Connection {
     var peerCompletedAddressValidation = false
     var newTokenPending: [UInt8]?
     var pingPending = false
+    /// Test support: encoded frames to put into the next packet of a level (see Connection+Testing.swift).
+    var injectedFrames: [(level: EncryptionLevel, bytes: [UInt8])] = []
     /// Set when the datagram being built carries PATH_CHALLENGE or PATH_RESPONSE (padded to 1,200 bytes).
     var padNextDatagram = false
     /// When pacing lets the next packet go.
