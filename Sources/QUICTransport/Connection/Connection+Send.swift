@@ -40,9 +40,6 @@ extension Connection {
         switch self.closeState {
         case .closed, .draining:
             return nil
-        case .closing where self.pendingClose != nil:
-            // The first CONNECTION_CLOSE, queued when the connection entered the closing state.
-            break
         case .closing:
             // The first CONNECTION_CLOSE goes out right away (the closing state starts with it).
             if let close = self.pendingClose {
