@@ -71,6 +71,8 @@ public final class Connection {
     var peerMaxDatagramFrameSize: UInt64?
     var handshakeStartedAt: QUICInstant?
     public internal(set) var handshakeCompletedAt: QUICInstant?
+    /// Session resumption and 0-RTT progress (Connection+EarlyData.swift).
+    var earlyData = EarlyDataState()
 
     // Lifecycle.
     var closeState: CloseState = .open
@@ -153,6 +155,7 @@ public final class Connection {
                       fourTuple: fourTuple, random: random, now: now)
         self.retryToken = token
         try self.driveTLS(now: now)
+        self.applyRememberedTransportParameters(tls)
     }
 
     /// Creates a server connection for a client's first Initial packet (the endpoint calls this).
