@@ -75,6 +75,10 @@ extension Connection {
                 let state = try KeyUpdateState(cipherSuite: suite, secret: secret.secret,
                                                parameters: parameters)
                 if secret.direction == .read { self.oneRTTRead = state } else { self.oneRTTWrite = state }
+                // RFC 9001 §4.9.3: "clients SHOULD discard 0-RTT keys as soon as they install 1-RTT keys".
+                if secret.direction == .write, self.role == .client {
+                    self.spaces[PacketNumberSpace.applicationData.rawValue].writeKeys = nil
+                }
             case .zeroRTT:
                 let keys = try PacketProtection(cipherSuite: suite, secret: secret.secret,
                                                 parameters: parameters)
@@ -99,6 +103,7 @@ extension Connection {
         case .negotiatedALPN(let alpn):
             self.negotiatedALPN = alpn
         case .verifyPeer(let request):
+            self.earlyData.peerSentCertificate = true
             switch self.configuration.peerVerification {
             case .immediate(let verify):
                 do {
@@ -113,6 +118,7 @@ extension Connection {
         case .earlyDataAccepted:
             self.emit(.earlyData(accepted: true))
         case .earlyDataRejected:
+            self.onEarlyDataRejected(now: now)
             self.emit(.earlyData(accepted: false))
         case .handshakeComplete:
             self.onHandshakeComplete(now: now)

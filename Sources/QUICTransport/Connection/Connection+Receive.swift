@@ -181,6 +181,7 @@ extension Connection {
             if !self.closeState.isOpen { return true }
         }
         self.stats.packetsReceived += 1
+        if level == .zeroRTT { self.earlyData.packetsReceived += 1 }
         self.spaces[spaceIndex].received.onPacketReceived(opened.packetNumber, ackEliciting: ackEliciting, ecn: ecn,
                                                           now: now.nanosecondsSinceOrigin)
         self.idle.onPacketReceived(now: now.nanosecondsSinceOrigin, pto: self.ptoNanoseconds)
@@ -349,5 +350,6 @@ extension Connection {
         try self.installInitialKeys()
         // RFC 9000 §17.2.5.2: the client sends its Initial again with the token.
         self.resendInitialCrypto()
+        self.requeueEarlyData(now: now)
     }
 }

@@ -137,6 +137,7 @@ extension Connection {
             self.recovery.onPacketSent(sent, space: packet.level.packetNumberSpace, now: now)
             self.stats.packetsSent += 1
             if packet.isAckEliciting { anyAckEliciting = true }
+            if packet.level == .zeroRTT { self.earlyData.packetsSent += 1 }
             if packet.level == .oneRTT {
                 self.packetsInWritePhase += 1
                 if self.writePhaseFirstPacket == nil { self.writePhaseFirstPacket = packet.packetNumber }

@@ -74,6 +74,8 @@ public final class Connection {
     var peerMaxDatagramFrameSize: UInt64?
     var handshakeStartedAt: QUICInstant?
     public internal(set) var handshakeCompletedAt: QUICInstant?
+    /// Session resumption and 0-RTT progress (Connection+EarlyData.swift).
+    var earlyData = EarlyDataState()
 
     // Lifecycle.
     var closeState: CloseState = .open
@@ -162,6 +164,7 @@ public final class Connection {
         self.retryToken = token
         self.connectionIDGenerator = generator
         try self.driveTLS(now: now)
+        self.applyRememberedTransportParameters(tls)
     }
 
     /// Creates a server connection for a client's first Initial packet (the endpoint calls this).

@@ -62,6 +62,8 @@ public final class Endpoint {
     /// Round-robin position for ``pollTransmit(now:into:)``.
     var transmitOrder: [ConnectionHandle] = []
     var transmitCursor = 0
+    /// Server connections still to be given a NEW_TOKEN once their handshake is confirmed.
+    var newTokensOwed: Set<ConnectionHandle> = []
 
     public init(configuration: EndpointConfiguration, random: ConnectionRandom) {
         self.configuration = configuration
@@ -165,6 +167,7 @@ public final class Endpoint {
         guard let connection = self.connections[handle] else { return }
         connection.handle(datagram: datagram, from: fourTuple, ecn: ecn, now: now)
         self.collectRoutes(of: handle, connection)
+        self.issueNewTokenIfDue(handle, connection, now: now)
     }
 
     /// A datagram for no known connection (RFC 9000 §5.2.2 for servers).
@@ -261,6 +264,7 @@ public final class Endpoint {
             let handle = self.insert(connection)
             self.initialRoutes[InitialRouteKey(cid: header.destinationConnectionID, remote: fourTuple.remote)] = handle
             self.accepted.append(handle)
+            if self.configuration.issueNewTokens { self.newTokensOwed.insert(handle) }
             self.deliver(datagram, to: handle, from: fourTuple, ecn: ecn, now: now)
         } catch {
             return
