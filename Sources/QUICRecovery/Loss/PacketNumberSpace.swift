@@ -39,11 +39,13 @@ public struct PerSpace<Value> {
             case .applicationData: return self.applicationData
             }
         }
-        set {
+        // Yields the stored value in place: mutating through the subscript (for example appending to a tracker's
+        // packet list) must not copy the value, which would make every sent packet cost O(packets in flight).
+        _modify {
             switch space {
-            case .initial: self.initial = newValue
-            case .handshake: self.handshake = newValue
-            case .applicationData: self.applicationData = newValue
+            case .initial: yield &self.initial
+            case .handshake: yield &self.handshake
+            case .applicationData: yield &self.applicationData
             }
         }
     }
