@@ -112,8 +112,25 @@ final class MigrationHarness {
     /// Runs until the download finished or `deadline`.
     @discardableResult
     func runDownload(deadline: SimInstant) -> Bool {
-        self.network.runUntil(deadline: deadline) { self.application.clientFinished }
+        self.run(until: deadline) { self.application.clientFinished }
     }
+
+    /// Runs until `condition` holds or `deadline`, and stops (returning false) after ``eventBudget`` events so
+    /// that an engine spinning at one virtual instant fails the test instead of hanging it.
+    @discardableResult
+    func run(until deadline: SimInstant, _ condition: () -> Bool = { false }) -> Bool {
+        let limit = self.network.processedEvents + Self.eventBudget
+        let done = self.network.runUntil(deadline: deadline) {
+            condition() || self.network.processedEvents >= limit
+        }
+        if self.network.processedEvents >= limit {
+            print("event budget exhausted at \(self.network.now)")
+            return false
+        }
+        return done
+    }
+
+    static let eventBudget: UInt64 = 400_000
 
     /// The longest time between two consecutive reads of stream data by the client, from `start` on.
     func longestReadGap(from start: SimInstant) -> SimDuration {
