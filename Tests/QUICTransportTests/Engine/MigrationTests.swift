@@ -16,8 +16,7 @@ struct MigrationTests {
         SimDuration(nanoseconds: UInt64(max(connection.smoothedRTT.nanoseconds + connection.pto.nanoseconds, 0)))
     }
 
-    @Test("client migrates to a second address mid-download: validated, old path dropped, short stall",
-          .disabled("the engine spins in timer wake-ups after the path change; under investigation"))
+    @Test("client migrates to a second address mid-download: validated, old path dropped, short stall")
     func activeMigration() throws {
         let harness = try MigrationHarness(size: Self.size, link: Self.link)
         let migrateAt = SimInstant.zero + .seconds(2)
@@ -54,8 +53,7 @@ struct MigrationTests {
         #expect(gap <= bound, "stall \(gap) exceeds \(bound)")
     }
 
-    @Test("NAT rebinding mid-download: the server validates the new port and the stall stays short",
-          .disabled("the engine spins in timer wake-ups after the path change; under investigation"))
+    @Test("NAT rebinding mid-download: the server validates the new port and the stall stays short")
     func natRebinding() throws {
         let rebindAt = SimInstant.zero + .seconds(2)
         let natAddress = EngineFixtures.clientAddress.with(port: 61_000)
@@ -88,8 +86,7 @@ struct MigrationTests {
         #expect(gap <= bound, "stall \(gap) exceeds \(bound)")
     }
 
-    @Test("migration to a dead address fails validation and the client falls back to the old path",
-          .disabled("the engine spins in timer wake-ups after the path change; under investigation"))
+    @Test("migration to a dead address fails validation and the client falls back to the old path")
     func validationFailureFallsBack() throws {
         let harness = try MigrationHarness(size: Self.size, link: Self.link, schedule: [
             ScheduledLinkChange(at: .zero, link: MigrationHarness.secondaryLink, .down),
@@ -113,8 +110,7 @@ struct MigrationTests {
         #expect(harness.serverDatagrams(onLink: MigrationHarness.secondaryLink).isEmpty)
     }
 
-    @Test("the server advertises a preferred address; the client validates it and moves there",
-          .disabled("the engine spins in timer wake-ups after the path change; under investigation"))
+    @Test("the server advertises a preferred address; the client validates it and moves there")
     func preferredAddress() throws {
         let harness = try MigrationHarness(size: 1_000_000, link: Self.link, preferredAddress: true)
         #expect(harness.runDownload(deadline: SimInstant.zero + .seconds(30)))
