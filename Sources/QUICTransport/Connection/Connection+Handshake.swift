@@ -167,6 +167,7 @@ extension Connection {
         // The address is validated by the handshake itself (RFC 9000 §8.1).
         self.path.amplification.markValidated()
         self.path.validation.markValidated()
+        self.migrateToPreferredAddress(now: now)
     }
 
     /// Drops a space's keys and forgets its packets in flight (RFC 9001 §4.9, RFC 9002 §6.4).
@@ -219,6 +220,7 @@ extension Connection {
             if let token = parameters.statelessResetToken {
                 self.peerCIDs.setInitialResetToken(token)
             }
+            try self.acceptPreferredAddress(parameters)
         }
         self.peerParameters = parameters
         self.streams.setPeerLimits(PeerStreamLimits(

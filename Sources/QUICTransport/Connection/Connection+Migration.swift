@@ -28,7 +28,7 @@ extension Connection {
     }
 
     /// Sends on `fourTuple` from now on and validates it.
-    private func moveTo(_ fourTuple: FourTuple, validated: Bool, now: QUICInstant) {
+    func moveTo(_ fourTuple: FourTuple, validated: Bool, now: QUICInstant) {
         let sameHost = fourTuple.remote.ip == self.path.fourTuple.remote.ip
             && fourTuple.local.ip == self.path.fourTuple.local.ip
         self.path.previousFourTuple = self.path.fourTuple
@@ -47,7 +47,9 @@ extension Connection {
     /// Server: a non-probing packet from a new address with the highest packet number moves the connection
     /// there (RFC 9000 §9.3); the new address is validated and limited to 3x what it sent until then.
     func onPacketFromNewAddress(_ fourTuple: FourTuple, probingOnly: Bool, packetNumber: UInt64, now: QUICInstant) {
-        guard !probingOnly, self.isHandshakeConfirmed,
+        // Only a client moves (RFC 9000 §9): a client ignores a server's packets arriving on a local address
+        // it left, instead of moving back to it.
+        guard self.role == .server, !probingOnly, self.isHandshakeConfirmed,
               self.spaces[PacketNumberSpace.applicationData.rawValue].received.ranges.largest == packetNumber else {
             return
         }

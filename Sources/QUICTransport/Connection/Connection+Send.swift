@@ -63,7 +63,10 @@ extension Connection {
         let allowance = self.path.amplification.allowance
         let limit = min(self.path.pmtu.currentSize, allowance)
         guard limit >= 64 else { return nil }
+        // A due PATH_CHALLENGE goes out like a probe: left waiting behind the congestion window its timer
+        // would fire again at the same instant without ever sending it.
         let isProbe = self.probePacketsPending > 0
+            || self.path.validation.challengeToSendIsDue(now: now.nanosecondsSinceOrigin)
         var allowAckEliciting = isProbe || self.recovery.canSend(bytes: limit)
         if allowAckEliciting, !isProbe, let earliest = self.recovery.earliestSendTime(bytes: limit, now: now),
            earliest > now {

@@ -188,6 +188,8 @@ public final class Connection {
         parameters.initialSourceConnectionID = sourceCID
         parameters.originalDestinationConnectionID = originalDestinationCID
         parameters.retrySourceConnectionID = retrySourceCID
+        parameters.preferredAddress = Connection.preferredAddressParameter(configuration, resetKey: resetKey,
+                                                                           random: &random)
         if let resetKey, sourceCID.length > 0 {
             parameters.statelessResetToken = resetKey.token(for: sourceCID)
         }
@@ -226,6 +228,7 @@ public final class Connection {
         // The first CID was announced in the handshake (initial_source_connection_id); no NEW_CONNECTION_ID.
         _ = self.localCIDs.popAnnouncement()
         self.endpointEvents.append(.connectionIDIssued(sourceCID))
+        self.issuePreferredAddressConnectionID()
         try self.installInitialKeys()
     }
 

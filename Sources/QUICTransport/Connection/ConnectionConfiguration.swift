@@ -70,6 +70,9 @@ public struct ConnectionConfiguration: Sendable {
     public var keyUpdateInterval: UInt64?
     /// disable_active_migration advertised.
     public var disableActiveMigration = false
+    /// Server: an address to advertise in preferred_address (RFC 9000 §9.6); clients migrate to it once the
+    /// handshake is confirmed.
+    public var preferredAddress: NetworkAddress?
     /// How the peer's certificate chain is verified.
     public var peerVerification: PeerVerification = .deferred
     /// Produces NSS key-log lines (RFC 9001 + SSLKEYLOGFILE) polled with ``Connection/pollKeyLogLine()``.

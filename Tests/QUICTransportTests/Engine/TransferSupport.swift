@@ -40,7 +40,7 @@ final class DownloadApplication {
         }
     }
 
-    private func serve(_ server: Connection) {
+    func serve(_ server: Connection) {
         while let event = server.pollEvent() {
             if case .stream(.opened(let id)) = event, self.serverStream == nil { self.serverStream = id }
         }
@@ -61,7 +61,7 @@ final class DownloadApplication {
         }
     }
 
-    private func consume(_ client: Connection, now: SimInstant) {
+    func consume(_ client: Connection, now: SimInstant) {
         while client.pollEvent() != nil {}
         if self.stream == nil, client.isHandshakeComplete, let id = try? client.openStream(.bidirectional) {
             self.stream = id
