@@ -79,7 +79,7 @@ extension Connection {
     func requeueEarlyData(now: QUICInstant) {
         guard self.role == .client, !self.isHandshakeComplete else { return }
         var removed: [SentPacket<SentPacketContents>] = []
-        self.recovery.discard(space: .applicationData, into: &removed)
+        self.path.recovery.discard(space: .applicationData, into: &removed)
         guard !removed.isEmpty else { return }
         self.onLost(removed, now: now)
     }

@@ -8,7 +8,7 @@ extension Connection {
     func process(_ frame: Frame, level: EncryptionLevel, destination: ConnectionID, from fourTuple: FourTuple,
                  now: QUICInstant) throws(TransportError) {
         let nanoseconds = now.nanosecondsSinceOrigin
-        let smoothedRTT = UInt64(max(self.recovery.rtt.smoothedRTT.nanoseconds, 0))
+        let smoothedRTT = UInt64(max(self.path.recovery.rtt.smoothedRTT.nanoseconds, 0))
         switch frame {
         case .padding, .ping:
             break
@@ -183,7 +183,7 @@ extension Connection {
         self.ackedScratch.removeAll(keepingCapacity: true)
         self.lostScratch.removeAll(keepingCapacity: true)
         do {
-            _ = try self.recovery.onAckReceived(
+            _ = try self.path.recovery.onAckReceived(
                 space: space, ranges: ranges, ackDelay: ackDelay, ecn: ack.ecn, context: self.recoveryContext,
                 now: now, acked: &self.ackedScratch, lost: &self.lostScratch)
         } catch {
@@ -232,7 +232,7 @@ extension Connection {
             self.spaces[space.rawValue].received.onAckAcknowledged(largestAcknowledged: largest)
         case .pmtuProbe(let size):
             self.path.pmtu.onProbeAcknowledged(size: size, now: now.nanosecondsSinceOrigin)
-            self.recovery.setMaxDatagramSize(self.path.pmtu.currentSize)
+            self.path.recovery.setMaxDatagramSize(self.path.pmtu.currentSize)
         case .handshakeDone, .newConnectionID, .retireConnectionID, .newToken, .other:
             break
         }

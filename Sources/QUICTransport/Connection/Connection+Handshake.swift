@@ -179,7 +179,7 @@ extension Connection {
         self.spaces[index].writeKeys = nil
         self.spaces[index].undecryptable.removeAll()
         var removed: [SentPacket<SentPacketContents>] = []
-        self.recovery.discard(space: space, into: &removed)
+        self.path.recovery.discard(space: space, into: &removed)
         if space == .initial || space == .handshake {
             self.probeSpace = self.probeSpace == space ? nil : self.probeSpace
         }
@@ -230,7 +230,7 @@ extension Connection {
             initialMaxStreamDataUni: parameters.initialMaxStreamDataUni,
             initialMaxStreamsBidi: parameters.initialMaxStreamsBidi,
             initialMaxStreamsUni: parameters.initialMaxStreamsUni))
-        self.recovery.maxAckDelay = .milliseconds(Int64(parameters.maxAckDelay))
+        self.path.recovery.maxAckDelay = .milliseconds(Int64(parameters.maxAckDelay))
         self.peerMaxAckDelayExponent = parameters.ackDelayExponent
         self.peerMaxDatagramFrameSize = parameters.maxDatagramFrameSize
         self.idle.negotiate(local: UInt64(max(self.configuration.maxIdleTimeout.nanoseconds, 0)),

@@ -39,7 +39,7 @@ extension Connection {
         if !sameHost {
             // RFC 9000 §9.4: "the endpoint MUST reset the congestion controller and round-trip time estimator"
             // unless only the peer's port changed.
-            self.recovery.onPersistentPathChange()
+            self.path.recovery.onPersistentPathChange()
             self.path.pmtu = PMTUDiscovery(maximumSize: self.path.pmtu.maximumSize)
         }
     }

@@ -22,7 +22,7 @@ extension Connection {
     /// A probe timeout fired in `space`.
     func pmtuObserveProbeTimeout(space: PacketNumberSpace, now: QUICInstant) {
         guard space == .applicationData else { return }
-        let large = self.recovery.tracker(.applicationData).packets.contains {
+        let large = self.path.recovery.tracker(.applicationData).packets.contains {
             $0.isInFlight && !$0.payload.isPMTUProbe && $0.size > PMTUDiscovery.baseSize
         }
         self.path.blackHole.onProbeTimeout(largePacketsInFlight: large)
@@ -34,7 +34,7 @@ extension Connection {
         self.path.blackHole.reset()
         guard self.path.pmtu.currentSize > PMTUDiscovery.baseSize else { return }
         self.path.pmtu.onBlackHoleDetected(now: now.nanosecondsSinceOrigin)
-        self.recovery.setMaxDatagramSize(self.path.pmtu.currentSize)
+        self.path.recovery.setMaxDatagramSize(self.path.pmtu.currentSize)
         self.stats.pmtuBlackHoles += 1
     }
 }

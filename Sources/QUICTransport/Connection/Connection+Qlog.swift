@@ -51,15 +51,15 @@ extension Connection {
 
     func logMetrics(now: QUICInstant) {
         guard self.isLogging else { return }
-        let rtt = self.recovery.rtt
+        let rtt = self.path.recovery.rtt
         var metrics = QlogRecoveryMetrics()
         metrics.minRTT = Double(rtt.minRTT.nanoseconds) / 1e6
         metrics.smoothedRTT = Double(rtt.smoothedRTT.nanoseconds) / 1e6
         metrics.latestRTT = Double(rtt.latestRTT.nanoseconds) / 1e6
         metrics.rttVariance = Double(rtt.rttVariation.nanoseconds) / 1e6
-        metrics.ptoCount = self.recovery.ptoCount
-        metrics.congestionWindow = UInt64(self.recovery.congestionWindow)
-        metrics.bytesInFlight = UInt64(self.recovery.bytesInFlight)
+        metrics.ptoCount = self.path.recovery.ptoCount
+        metrics.congestionWindow = UInt64(self.path.recovery.congestionWindow)
+        metrics.bytesInFlight = UInt64(self.path.recovery.bytesInFlight)
         self.log(.metricsUpdated(metrics), now: now)
     }
 

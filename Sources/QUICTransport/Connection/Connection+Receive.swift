@@ -323,7 +323,7 @@ extension Connection {
     /// counting as lost.
     private func resendInitialCrypto() {
         var removed: [SentPacket<SentPacketContents>] = []
-        self.recovery.discard(space: .initial, into: &removed)
+        self.path.recovery.discard(space: .initial, into: &removed)
         for packet in removed {
             for case .crypto(let offset, let length) in packet.payload.frames {
                 self.spaces[PacketNumberSpace.initial.rawValue].cryptoSend.markLost(offset: offset, length: length,

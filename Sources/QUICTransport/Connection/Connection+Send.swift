@@ -67,8 +67,8 @@ extension Connection {
         // would fire again at the same instant without ever sending it.
         let isProbe = self.probePacketsPending > 0
             || self.path.validation.challengeToSendIsDue(now: now.nanosecondsSinceOrigin)
-        var allowAckEliciting = isProbe || self.recovery.canSend(bytes: limit)
-        if allowAckEliciting, !isProbe, let earliest = self.recovery.earliestSendTime(bytes: limit, now: now),
+        var allowAckEliciting = isProbe || self.path.recovery.canSend(bytes: limit)
+        if allowAckEliciting, !isProbe, let earliest = self.path.recovery.earliestSendTime(bytes: limit, now: now),
            earliest > now {
             self.pacingWakeUp = earliest
             allowAckEliciting = false
@@ -110,7 +110,7 @@ extension Connection {
                       now: QUICInstant) -> Transmit? {
         var anyAckEliciting = false
         // RFC 9000 §13.4.2: packets are marked ECT(0) while ECN validation on the path has not failed.
-        let ecn = self.recovery.ecnCodepointForNextPacket
+        let ecn = self.path.recovery.ecnCodepointForNextPacket
         for (index, packet) in packets.enumerated() {
             PacketHeaderWriter.patchLength(packet.offsets, packetEnd: packet.payloadEnd, tagLength: Connection.tagLength,
                                            in: &writer)
@@ -137,7 +137,7 @@ extension Connection {
             let sent = SentPacket(packetNumber: packet.packetNumber, timeSent: now, size: size,
                                   isAckEliciting: packet.isAckEliciting, isInFlight: inFlight || packet.isPMTUProbe,
                                   ecn: ecn, payload: SentPacketContents(frames: packet.frames, level: packet.level))
-            self.recovery.onPacketSent(sent, space: packet.level.packetNumberSpace, now: now)
+            self.path.recovery.onPacketSent(sent, space: packet.level.packetNumberSpace, now: now)
             self.stats.packetsSent += 1
             if packet.isAckEliciting { anyAckEliciting = true }
             if packet.level == .zeroRTT { self.earlyData.packetsSent += 1 }
@@ -204,7 +204,7 @@ extension Connection {
         let start = writer.count
         let packetNumber = self.spaces[index].nextPacketNumber
         let packetNumberLength = PacketNumber.encodedLength(
-            of: packetNumber, largestAcknowledged: self.recovery.tracker(space).largestAcked)
+            of: packetNumber, largestAcknowledged: self.path.recovery.tracker(space).largestAcked)
         let offsets: PacketHeaderWriter.Offsets
         switch level {
         case .oneRTT:
@@ -316,7 +316,7 @@ extension Connection {
         }
         if level == .oneRTT || level == .zeroRTT {
             let nanoseconds = now.nanosecondsSinceOrigin
-            let smoothedRTT = UInt64(max(self.recovery.rtt.smoothedRTT.nanoseconds, 0))
+            let smoothedRTT = UInt64(max(self.path.recovery.rtt.smoothedRTT.nanoseconds, 0))
             while limit - writer.count > 0,
                   let (frame, record) = self.streams.pollFrame(maxLength: limit - writer.count, now: nanoseconds,
                                                                smoothedRTT: smoothedRTT) {
@@ -474,7 +474,7 @@ extension Connection {
     /// A DPLPMTUD probe (RFC 9000 §14.4, RFC 8899): PING padded to the size being tried.
     private func writePMTUProbe(into writer: inout ByteWriter, now: QUICInstant) -> Transmit? {
         guard self.isHandshakeConfirmed, self.path.amplification.isValidated, let keys = self.oneRTTWrite?.current,
-              let candidate = self.path.pmtu.probeSize, self.recovery.canSend(bytes: candidate),
+              let candidate = self.path.pmtu.probeSize, self.path.recovery.canSend(bytes: candidate),
               let size = self.path.pmtu.probeToSend(now: now.nanosecondsSinceOrigin) else { return nil }
         let index = PacketNumberSpace.applicationData.rawValue
         let packetNumber = self.spaces[index].nextPacketNumber

@@ -5,7 +5,7 @@ extension Connection {
     /// Re-arms the loss detection timer (RFC 9002 A.8): after packets are sent, after an ACK, after a timeout.
     func updateLossTimer(now: QUICInstant) {
         self.lastNow = now.nanosecondsSinceOrigin
-        self.lossDetectionDeadline = self.recovery.nextTimeout(context: self.recoveryContext, now: now)
+        self.lossDetectionDeadline = self.path.recovery.nextTimeout(context: self.recoveryContext, now: now)
     }
 
     /// The earliest time ``handleTimeout(now:)`` has work to do, or nil when only input can make progress.
@@ -70,7 +70,7 @@ extension Connection {
         }
         if let deadline = self.lossDetectionDeadline, now >= deadline {
             self.lossDetectionDeadline = nil
-            switch self.recovery.onTimeout(context: self.recoveryContext, now: now) {
+            switch self.path.recovery.onTimeout(context: self.recoveryContext, now: now) {
             case .none:
                 break
             case .lost(let packets):
@@ -110,7 +110,7 @@ extension Connection {
         // Unacknowledged CRYPTO data of the space goes out again in the probes (RFC 9002 §6.2.4: "an endpoint
         // SHOULD include new data in packets that are sent on PTO expiration. Previously sent data MAY be sent
         // if no new data can be sent").
-        let tracker = self.recovery.tracker(probeSpace)
+        let tracker = self.path.recovery.tracker(probeSpace)
         for packet in tracker.packets where packet.isAckEliciting {
             for frame in packet.payload.frames {
                 switch frame {

@@ -38,7 +38,6 @@ public final class Connection {
     /// Packets that failed authentication (RFC 9001 §6.6 integrity limit).
     var authenticationFailures: UInt64 = 0
 
-    var recovery: RecoveryState<SentPacketContents>
     var streams: StreamManager
     var path: PathState
 
@@ -216,12 +215,10 @@ public final class Connection {
         self.peerCIDs = PeerConnectionIDs(initial: clientSourceCID, limit: Int(configuration.activeConnectionIDLimit))
         let ackDelay = UInt64(configuration.maxAckDelay.nanoseconds)
         self.spaces = PacketNumberSpace.allCases.map { PacketSpace(space: $0, maxAckDelay: ackDelay) }
-        self.recovery = RecoveryState(
-            congestionController: configuration.congestionControl.makeController(maxDatagramSize: 1_200),
-            maxDatagramSize: 1_200, initialRTT: configuration.initialRTT)
         self.streams = StreamManager(role: .server, limits: configuration.streamLimits)
         self.path = PathState(fourTuple: fourTuple, validated: addressValidated,
-                              maximumDatagramSize: configuration.maxUDPPayloadSize)
+                              maximumDatagramSize: configuration.maxUDPPayloadSize,
+                              recovery: Connection.makeRecovery(configuration))
         self.handshakeStartedAt = now
         let token = resetKey?.token(for: sourceCID) ?? StatelessResetToken(random: &self.random)
         _ = self.localCIDs.issue(sourceCID, resetToken: token)
@@ -250,18 +247,22 @@ public final class Connection {
         self.peerCIDs = PeerConnectionIDs(initial: destinationCID, limit: Int(configuration.activeConnectionIDLimit))
         let ackDelay = UInt64(configuration.maxAckDelay.nanoseconds)
         self.spaces = PacketNumberSpace.allCases.map { PacketSpace(space: $0, maxAckDelay: ackDelay) }
-        self.recovery = RecoveryState(
-            congestionController: configuration.congestionControl.makeController(maxDatagramSize: 1_200),
-            maxDatagramSize: 1_200, initialRTT: configuration.initialRTT)
         self.streams = StreamManager(role: role, limits: configuration.streamLimits)
         // A client's peer address counts as validated: it chose it (the 3x limit binds servers only).
-        self.path = PathState(fourTuple: fourTuple, validated: true, maximumDatagramSize: configuration.maxUDPPayloadSize)
+        self.path = PathState(fourTuple: fourTuple, validated: true, maximumDatagramSize: configuration.maxUDPPayloadSize,
+                              recovery: Connection.makeRecovery(configuration))
         self.handshakeStartedAt = now
         let token = StatelessResetToken(random: &self.random)
         _ = self.localCIDs.issue(sourceCID, resetToken: token)
         _ = self.localCIDs.popAnnouncement()
         self.endpointEvents.append(.connectionIDIssued(sourceCID))
         try self.installInitialKeys()
+    }
+
+    /// Loss recovery and congestion control for a new path (RFC 9002 §7.2: windows start from 1,200 bytes).
+    static func makeRecovery(_ configuration: ConnectionConfiguration) -> RecoveryState<SentPacketContents> {
+        RecoveryState(congestionController: configuration.congestionControl.makeController(maxDatagramSize: 1_200),
+                      maxDatagramSize: 1_200, initialRTT: configuration.initialRTT)
     }
 
     static func localTransportParameters(_ configuration: ConnectionConfiguration,
@@ -317,13 +318,13 @@ public final class Connection {
     public var fourTuple: FourTuple { self.path.fourTuple }
 
     /// The smoothed RTT of the path.
-    public var smoothedRTT: QUICDuration { self.recovery.rtt.smoothedRTT }
+    public var smoothedRTT: QUICDuration { self.path.recovery.rtt.smoothedRTT }
 
     /// The congestion window of the path in bytes.
-    public var congestionWindow: Int { self.recovery.congestionWindow }
+    public var congestionWindow: Int { self.path.recovery.congestionWindow }
 
     /// Whether the path passes ECN markings (RFC 9000 §13.4.2).
-    public var ecnValidationState: ECNValidationState { self.recovery.ecnState }
+    public var ecnValidationState: ECNValidationState { self.path.recovery.ecnState }
 
     /// The current maximum datagram size of the path.
     public var maxDatagramSize: Int { self.path.pmtu.currentSize }
@@ -356,7 +357,7 @@ public final class Connection {
     }
 
     var pto: QUICDuration {
-        self.recovery.rtt.probeTimeoutWithoutAckDelay + self.recovery.maxAckDelay
+        self.path.recovery.rtt.probeTimeoutWithoutAckDelay + self.path.recovery.maxAckDelay
     }
 
     var ptoNanoseconds: UInt64 { UInt64(max(self.pto.nanoseconds, 0)) }

@@ -1,7 +1,12 @@
-/// What a connection knows about the network path it sends on: addresses, whether the peer's address is
-/// validated (and the anti-amplification budget until then), path validation, and the PMTU search.
+import QUICRecovery
+
+/// A network path the connection sends on, owning what is per path (ARCHITECTURE.md §5): addresses, whether the
+/// peer's address is validated (and the anti-amplification budget until then), path validation, the PMTU
+/// search, and loss recovery with its congestion controller and pacer.
 struct PathState {
     var fourTuple: FourTuple
+    /// RTT, sent packets, loss detection, PTO, congestion control and pacing of this path.
+    var recovery: RecoveryState<SentPacketContents>
     var amplification: AmplificationLimit
     var validation = PathValidation()
     var pmtu: PMTUDiscovery
@@ -12,8 +17,10 @@ struct PathState {
     /// The validated 4-tuple used before a migration, to fall back to if the new one fails validation.
     var previousFourTuple: FourTuple?
 
-    init(fourTuple: FourTuple, validated: Bool, maximumDatagramSize: Int) {
+    init(fourTuple: FourTuple, validated: Bool, maximumDatagramSize: Int,
+         recovery: RecoveryState<SentPacketContents>) {
         self.fourTuple = fourTuple
+        self.recovery = recovery
         self.amplification = AmplificationLimit(validated: validated)
         self.pmtu = PMTUDiscovery(maximumSize: max(maximumDatagramSize, PMTUDiscovery.baseSize))
     }
