@@ -10,7 +10,7 @@ extension Connection {
     static func preferredAddressParameter(_ configuration: ConnectionConfiguration, resetKey: StatelessResetKey?,
                                           random: inout ConnectionRandom) -> PreferredAddress? {
         guard let address = configuration.preferredAddress, configuration.connectionIDLength > 0 else { return nil }
-        var generator = RandomConnectionIDGenerator(length: configuration.connectionIDLength)
+        var generator = configuration.connectionIDGenerator
         let connectionID = generator.generate(using: &random)
         let token = resetKey?.token(for: connectionID) ?? StatelessResetToken(random: &random)
         switch address.ip {
