@@ -66,7 +66,7 @@ extension Connection {
         // A due PATH_CHALLENGE goes out like a probe: left waiting behind the congestion window its timer
         // would fire again at the same instant without ever sending it.
         let isProbe = self.probePacketsPending > 0
-            || self.path.validation.challengeToSendIsDue(now: now.nanosecondsSinceOrigin)
+            || self.path.validation.isChallengeDue(now: now.nanosecondsSinceOrigin)
         var allowAckEliciting = isProbe || self.path.recovery.canSend(bytes: limit)
         if allowAckEliciting, !isProbe, let earliest = self.path.recovery.earliestSendTime(bytes: limit, now: now),
            earliest > now {
@@ -111,7 +111,7 @@ extension Connection {
         var anyAckEliciting = false
         // RFC 9000 §13.4.2: packets are marked ECT(0) while ECN validation on the path has not failed.
         let ecn = self.path.recovery.ecnCodepointForNextPacket
-        for (index, packet) in packets.enumerated() {
+        for packet in packets {
             PacketHeaderWriter.patchLength(packet.offsets, packetEnd: packet.payloadEnd, tagLength: Connection.tagLength,
                                            in: &writer)
             let headerEnd = packet.offsets.packetNumberOffset + packet.offsets.packetNumberLength
@@ -149,7 +149,6 @@ extension Connection {
                 // RFC 9001 §4.9.1: "a client MUST discard Initial keys when it first sends a Handshake packet".
                 self.discard(.initial)
             }
-            _ = index
         }
         if anyAckEliciting {
             self.idle.onAckElicitingSent(now: now.nanosecondsSinceOrigin, pto: self.ptoNanoseconds)
@@ -268,7 +267,7 @@ extension Connection {
         return self.handshakeDonePending || self.newTokenPending != nil
             || !self.localCIDs.pendingAnnouncements.isEmpty || !self.peerCIDs.pendingRetirements.isEmpty
             || self.pathResponsesPending.contains { $0.1 == self.path.fourTuple }
-            || self.path.validation.challengeToSendIsDue(now: self.lastNow)
+            || self.path.validation.isChallengeDue(now: self.lastNow)
     }
 
     private func writeAck(space: PacketNumberSpace, level: EncryptionLevel, into writer: inout ByteWriter, limit: Int,
@@ -498,13 +497,5 @@ extension SentFrame {
     var isAckEliciting: Bool {
         if case .ack = self { return false }
         return true
-    }
-}
-
-extension PathValidation {
-    /// Whether a PATH_CHALLENGE should go out now.
-    func challengeToSendIsDue(now: UInt64) -> Bool {
-        guard self.state == .validating, let due = self.nextChallengeTime else { return false }
-        return now >= due && self.challengesSent < PathValidation.maximumChallenges
     }
 }

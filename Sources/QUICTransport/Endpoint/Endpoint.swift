@@ -51,10 +51,9 @@ public final class Endpoint {
     let resetKey: StatelessResetKey
 
     var connections: [ConnectionHandle: Connection] = [:]
-    /// Connection IDs this endpoint issued, to their connection.
-    var routes: [ConnectionID: ConnectionHandle] = [:]
-    /// Client Initial DCIDs (before the server's CIDs are known to the client), per client address.
-    var initialRoutes: [InitialRouteKey: ConnectionHandle] = [:]
+    /// Connection IDs this endpoint issued, clients' first Initial DCIDs per address, and 4-tuples of
+    /// connections without connection IDs, to their connection.
+    var router = ConnectionRouter<ConnectionHandle>()
     var nextHandle = 0
     var accepted: [ConnectionHandle] = []
     /// Datagrams that need no connection: Version Negotiation, Retry, stateless reset.
@@ -109,8 +108,10 @@ public final class Endpoint {
     private func collectRoutes(of handle: ConnectionHandle, _ connection: Connection) {
         while let event = connection.pollEndpointEvent() {
             switch event {
-            case .connectionIDIssued(let cid): self.routes[cid] = handle
-            case .connectionIDRetired(let cid): self.routes[cid] = nil
+            case .connectionIDIssued(let cid) where cid.isEmpty:
+                self.router.insert(connection.fourTuple, for: handle)
+            case .connectionIDIssued(let cid): self.router.insert(cid, for: handle)
+            case .connectionIDRetired(let cid): self.router.remove(cid)
             }
         }
     }
@@ -130,36 +131,16 @@ public final class Endpoint {
             // (its CID is at a fixed place) - the connection's own parser decides.
             if first & 0x80 == 0, datagram.count > cidLength,
                let cid = try? ConnectionID(datagram.dropFirst().prefix(cidLength)),
-               let handle = self.routes[cid] {
+               let handle = self.router.lookup(cid) {
                 self.deliver(datagram, to: handle, from: fourTuple, ecn: ecn, now: now)
             }
             return
         }
-        if let handle = self.route(header, from: fourTuple) {
+        if let handle = self.router.route(header, tuple: fourTuple) {
             self.deliver(datagram, to: handle, from: fourTuple, ecn: ecn, now: now)
             return
         }
         self.handleUnrouted(datagram, header: header, from: fourTuple, ecn: ecn, now: now)
-    }
-
-    private func route(_ header: PacketHeader, from fourTuple: FourTuple) -> ConnectionHandle? {
-        switch header {
-        case .long(let long):
-            if let handle = self.routes[long.destinationConnectionID] { return handle }
-            if long.type == .initial || long.type == .zeroRTT {
-                return self.initialRoutes[InitialRouteKey(cid: long.destinationConnectionID, remote: fourTuple.remote)]
-            }
-            return nil
-        case .short(let short):
-            return self.routes[short.destinationConnectionID]
-        case .retry(let retry):
-            return self.routes[retry.destinationConnectionID]
-        case .versionNegotiation(let negotiation):
-            guard let cid = try? ConnectionID(negotiation.destinationConnectionID) else { return nil }
-            return self.routes[cid]
-        case .unsupportedVersion:
-            return nil
-        }
     }
 
     private func deliver(_ datagram: ArraySlice<UInt8>, to handle: ConnectionHandle, from fourTuple: FourTuple,
@@ -262,7 +243,7 @@ public final class Endpoint {
                 resetKey: self.resetKey, fourTuple: fourTuple, random: ConnectionRandom(seed: self.random.next()),
                 now: now)
             let handle = self.insert(connection)
-            self.initialRoutes[InitialRouteKey(cid: header.destinationConnectionID, remote: fourTuple.remote)] = handle
+            self.router.insertInitial(header.destinationConnectionID, remote: fourTuple.remote, for: handle)
             self.accepted.append(handle)
             if self.configuration.issueNewTokens { self.newTokensOwed.insert(handle) }
             self.deliver(datagram, to: handle, from: fourTuple, ecn: ecn, now: now)
@@ -337,16 +318,9 @@ public final class Endpoint {
         guard !finished.isEmpty else { return }
         for handle in finished {
             self.connections[handle] = nil
-            self.routes = self.routes.filter { $0.value != handle }
-            self.initialRoutes = self.initialRoutes.filter { $0.value != handle }
+            self.router.removeAll(for: handle)
         }
         self.transmitOrder.removeAll { finished.contains($0) }
         self.transmitCursor = 0
     }
-}
-
-/// A client's Initial DCID together with its address, so two clients picking the same DCID do not collide.
-struct InitialRouteKey: Hashable {
-    var cid: ConnectionID
-    var remote: NetworkAddress
 }

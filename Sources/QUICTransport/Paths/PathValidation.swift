@@ -44,13 +44,18 @@ public struct PathValidation: Sendable {
     /// The data for a PATH_CHALLENGE to send now, if one is due; `pto` spaces the retransmissions.
     public mutating func challengeToSend(now: UInt64, pto: UInt64,
                                          random: inout some RandomNumberGenerator) -> UInt64? {
-        guard self.state == .validating, let due = self.nextChallengeTime, now >= due,
-              self.challengesSent < PathValidation.maximumChallenges else { return nil }
+        guard self.isChallengeDue(now: now) else { return nil }
         let data = random.next()
         self.outstanding.append(data)
         self.challengesSent += 1
         self.nextChallengeTime = now + max(pto, 1)
         return data
+    }
+
+    /// Whether a PATH_CHALLENGE should go out at `now`.
+    public func isChallengeDue(now: UInt64) -> Bool {
+        guard self.state == .validating, let due = self.nextChallengeTime else { return false }
+        return now >= due && self.challengesSent < PathValidation.maximumChallenges
     }
 
     /// A PATH_RESPONSE arrived. RFC 9000 §8.2.3: "Path validation succeeds when a PATH_RESPONSE frame is
