@@ -37,6 +37,7 @@ let package = Package(
         ),
         .target(name: "QUICSimulator"),
         .target(name: "QUICRelay"),
+        .target(name: "QUICInterop"),
         .executableTarget(
             name: "mpquic",
             dependencies: [
@@ -47,6 +48,7 @@ let package = Package(
                 "QUICSimulator",
                 "QUICRecovery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "QUICInterop", crypto,
             ]
         ),
         .target(name: "QUICTestSupport", path: "Tests/QUICTestSupport"),
@@ -67,6 +69,7 @@ let package = Package(
         ),
         .testTarget(name: "QUICSimulatorTests", dependencies: ["QUICSimulator"]),
         .testTarget(name: "QUICRelayTests", dependencies: ["QUICRelay"]),
+        .testTarget(name: "QUICInteropTests", dependencies: ["QUICInterop", "QUICTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
