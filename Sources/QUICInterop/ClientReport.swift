@@ -16,23 +16,6 @@ public struct ClientReport: Codable, Hashable, Sendable {
         }
     }
 
-    /// One network path of the reported connection.
-    public struct Path: Codable, Hashable, Sendable {
-        public var fourTuple: String
-        public var bytesSent: UInt64
-        public var bytesReceived: UInt64
-        public var rttMs: Double
-        public var packetsLost: UInt64
-
-        public init(fourTuple: String, bytesSent: UInt64, bytesReceived: UInt64, rttMs: Double, packetsLost: UInt64) {
-            self.fourTuple = fourTuple
-            self.bytesSent = bytesSent
-            self.bytesReceived = bytesReceived
-            self.rttMs = rttMs
-            self.packetsLost = packetsLost
-        }
-    }
-
     public var ok: Bool
     /// Why the run failed, when it did.
     public var error: String?
@@ -49,7 +32,7 @@ public struct ClientReport: Codable, Hashable, Sendable {
     public var keyUpdates: UInt64 = 0
     public var migrated = false
     public var files: [File] = []
-    public var paths: [Path] = []
+    public var paths: [TransferSummary.Path] = []
     /// With `--handshakes K`: how many handshakes completed, and their rate.
     public var handshakes: Int?
     public var handshakesPerSecond: Double?

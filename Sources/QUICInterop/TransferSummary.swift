@@ -3,7 +3,7 @@ import Foundation
 /// The numbers printed at the end of a transfer, and their one-line-per-item text.
 public struct TransferSummary: Hashable, Sendable {
     /// One network path's share of the connection.
-    public struct Path: Hashable, Sendable {
+    public struct Path: Codable, Hashable, Sendable {
         public var name: String
         public var bytesSent: UInt64
         public var bytesReceived: UInt64
