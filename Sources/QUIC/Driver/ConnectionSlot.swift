@@ -1,4 +1,5 @@
 import NIOCore
+import QUICQlog
 import QUICRecovery
 import QUICTLS
 import QUICTransport
@@ -76,5 +77,14 @@ final class ConnectionSlot {
         self.datagrams.finish()
         self.events.yield(.closed(reason))
         self.events.finish()
+        // The application may exit as soon as it learns the connection ended: the trace so far must be on disk.
+        try? (self.connection.qlog as? QlogFileSink)?.flush()
+    }
+
+    /// Writes out and closes the connection's qlog file, if it has one.
+    func closeQlog() {
+        guard let sink = self.connection.qlog as? QlogFileSink else { return }
+        try? sink.close()
+        self.connection.qlog = nil
     }
 }

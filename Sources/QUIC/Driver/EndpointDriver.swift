@@ -279,6 +279,7 @@ final class EndpointDriver: @unchecked Sendable {
         for (handle, slot) in self.slots where self.endpoint.connection(handle) == nil {
             let reason = slot.closeReason ?? .idleTimeout
             slot.finish(reason)
+            slot.closeQlog()
             self.slots[handle] = nil
             if self.closedReasons.count >= 4_096 { self.closedReasons.removeAll() }
             self.closedReasons[handle] = reason
@@ -321,7 +322,10 @@ final class EndpointDriver: @unchecked Sendable {
             self.isClosed = true
             self.timer?.cancel()
             self.timer = nil
-            for slot in self.slots.values { slot.finish(slot.closeReason ?? .localApplication(code: 0, reason: "")) }
+            for slot in self.slots.values {
+                slot.finish(slot.closeReason ?? .localApplication(code: 0, reason: ""))
+                slot.closeQlog()
+            }
             self.slots.removeAll()
             self.acceptContinuation?.finish()
             return self.sockets.map(\.channel)
