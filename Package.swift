@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "QUICTransport", targets: ["QUICTransport"]),
         .library(name: "QUICSimulator", targets: ["QUICSimulator"]),
         .library(name: "QUICRelay", targets: ["QUICRelay"]),
+        .library(name: "QUIC", targets: ["QUIC"]),
         .executable(name: "mpquic", targets: ["mpquic"]),
     ],
     dependencies: [
@@ -24,6 +25,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-certificates", exact: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1", exact: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
     ],
     targets: [
         .target(name: "QUICWire"),
@@ -34,6 +38,16 @@ let package = Package(
         .target(
             name: "QUICTransport",
             dependencies: ["QUICWire", "QUICCrypto", "QUICTLS", "QUICRecovery", "QUICQlog", crypto]
+        ),
+        .target(
+            name: "QUIC",
+            dependencies: [
+                "QUICWire", "QUICTLS", "QUICTransport", "QUICRecovery", "QUICQlog",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
         ),
         .target(name: "QUICSimulator"),
         .target(name: "QUICRelay"),
@@ -47,6 +61,7 @@ let package = Package(
                 "QUICTransport",
                 "QUICSimulator",
                 "QUICRecovery",
+                "QUIC",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 "QUICInterop", crypto,
             ]
@@ -70,6 +85,14 @@ let package = Package(
         .testTarget(name: "QUICSimulatorTests", dependencies: ["QUICSimulator"]),
         .testTarget(name: "QUICRelayTests", dependencies: ["QUICRelay"]),
         .testTarget(name: "QUICInteropTests", dependencies: ["QUICInterop", "QUICTestSupport"]),
+        .testTarget(
+            name: "QUICTests",
+            dependencies: [
+                "QUIC", "QUICTransport", "QUICTLS", "QUICWire", "QUICTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -5,8 +5,11 @@ public struct TLSConfiguration: Sendable {
     /// Offered (client) or accepted (server) suites, in preference order. RFC 9001 §5.3 excludes
     /// TLS_AES_128_CCM_8_SHA256; this library also leaves out TLS_AES_128_CCM_SHA256.
     public var cipherSuites: [CipherSuite] = [.aes128GCMSHA256, .aes256GCMSHA384, .chacha20Poly1305SHA256]
-    /// Key exchange groups in preference order. A client sends a key share for the first only.
-    public var groups: [NamedGroup] = ClientKeyShare.supportedGroups
+    /// Key exchange groups in preference order. A client sends a key share for the first only, so X25519 leads:
+    /// every QUIC stack supports it, and some (aioquic among them) answer a ClientHello without a key share they
+    /// support with a handshake_failure instead of a HelloRetryRequest. X25519MLKEM768 stays on offer for
+    /// servers that ask for it with a HelloRetryRequest.
+    public var groups: [NamedGroup] = [.x25519, .x25519MLKEM768, .secp256r1]
     /// Application protocols in preference order (RFC 9001 §8.1: ALPN is mandatory in QUIC).
     public var alpn: [[UInt8]]
     /// This endpoint's encoded quic_transport_parameters (RFC 9001 §8.2).

@@ -75,6 +75,7 @@ extension Connection {
                 let state = try KeyUpdateState(cipherSuite: suite, secret: secret.secret,
                                                parameters: parameters)
                 if secret.direction == .read { self.oneRTTRead = state } else { self.oneRTTWrite = state }
+                self.negotiatedCipherSuite = secret.cipherSuite
                 // RFC 9001 §4.9.3: "clients SHOULD discard 0-RTT keys as soon as they install 1-RTT keys".
                 if secret.direction == .write, self.role == .client {
                     self.spaces[PacketNumberSpace.applicationData.rawValue].writeKeys = nil

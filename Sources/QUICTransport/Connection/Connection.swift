@@ -53,6 +53,8 @@ public final class Connection {
     var peerInitialSourceConnectionID: ConnectionID?
     /// The Source Connection ID of the server's Retry, when there was one.
     public internal(set) var retrySourceConnectionID: ConnectionID?
+    /// The TLS cipher suite protecting 1-RTT packets, once their keys are installed.
+    public internal(set) var negotiatedCipherSuite: QUICTLS.CipherSuite?
     /// Whether the client already restarted after a Version Negotiation packet.
     var didVersionNegotiation = false
     var retryToken: [UInt8]

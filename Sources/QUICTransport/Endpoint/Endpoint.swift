@@ -64,6 +64,10 @@ public final class Endpoint {
     /// Server connections still to be given a NEW_TOKEN once their handshake is confirmed.
     var newTokensOwed: Set<ConnectionHandle> = []
 
+    /// Called once for every connection this endpoint creates (client or server), before it handles any packet:
+    /// the place to attach a qlog sink that sees the whole connection.
+    public var connectionCreated: ((ConnectionHandle, Connection) -> Void)?
+
     public init(configuration: EndpointConfiguration, random: ConnectionRandom) {
         self.configuration = configuration
         self.random = random
@@ -100,6 +104,7 @@ public final class Endpoint {
         let handle = ConnectionHandle(rawValue: self.nextHandle)
         self.nextHandle += 1
         self.connections[handle] = connection
+        self.connectionCreated?(handle, connection)
         self.transmitOrder.append(handle)
         self.collectRoutes(of: handle, connection)
         return handle

@@ -1,0 +1,191 @@
+import QUICRecovery
+import QUICTLS
+import QUICTransport
+
+extension EndpointDriver {
+    /// Drains every connection's events into the waiting tasks and the application's sequences.
+    func processEvents(now: QUICInstant) {
+        for slot in self.slots.values {
+            while let event = slot.connection.pollEvent() {
+                self.handle(event, slot: slot, now: now)
+            }
+            if let keyLog = self.keyLog {
+                while let line = slot.connection.pollKeyLogLine() {
+                    do {
+                        try keyLog.append(line)
+                    } catch {
+                        self.logger.warning("cannot write the key log", metadata: ["error": "\(error)"])
+                    }
+                }
+            }
+        }
+    }
+
+    private func handle(_ event: ConnectionEvent, slot: ConnectionSlot, now: QUICInstant) {
+        switch event {
+        case .handshakeCompleted(let alpn):
+            slot.handshakeCompletedAt = now
+            for waiter in slot.handshakeWaiters { waiter.resume() }
+            slot.handshakeWaiters.removeAll()
+            slot.events.yield(.handshakeCompleted(alpn: String(decoding: alpn, as: UTF8.self)))
+            self.logger.info("handshake completed", metadata: [
+                "remote": "\(slot.connection.fourTuple.remote)",
+                "alpn": "\(String(decoding: alpn, as: UTF8.self))",
+                "ms": "\((now - slot.startedAt).nanoseconds / 1_000_000)",
+            ])
+            if !slot.isClient, !slot.announced {
+                slot.announced = true
+                self.acceptContinuation?.yield(slot.facade)
+            }
+        case .peerVerificationRequested(let request):
+            self.verify(request, slot: slot)
+        case .stream(let streamEvent):
+            self.handle(streamEvent, slot: slot)
+        case .datagramReceived(let bytes):
+            slot.datagrams.yield(bytes)
+        case .sessionTicket(let ticket):
+            slot.sessionTicket = ticket
+            slot.events.yield(.resumptionAvailable)
+        case .newToken(let token):
+            slot.token = token
+        case .earlyData(let accepted):
+            slot.earlyDataAccepted = accepted
+            slot.events.yield(.earlyData(accepted: accepted))
+        case .pathValidated(let fourTuple):
+            slot.events.yield(.pathValidated(fourTuple))
+        case .migrated(let from, let to):
+            self.logger.info("connection migrated", metadata: ["from": "\(from)", "to": "\(to)"])
+            slot.events.yield(.migrated(from: from, to: to))
+        case .closed(let reason):
+            self.logger.info("connection closed", metadata: [
+                "remote": "\(slot.connection.fourTuple.remote)", "reason": "\(reason)",
+            ])
+            slot.finish(reason)
+        }
+    }
+
+    private func handle(_ event: StreamEvent, slot: ConnectionSlot) {
+        switch event {
+        case .opened(let id):
+            slot.incomingStreams.yield(QUICStream(connection: slot.facade, id: id))
+        case .readable(let id), .finished(let id):
+            self.serveReader(of: id, slot: slot)
+        case .writable(let id):
+            self.continueWrite(on: id, slot: slot)
+        case .resetByPeer(let id, let code):
+            slot.resetStreams[id] = code
+            if let reader = slot.readers.removeValue(forKey: id) {
+                reader.continuation.resume(throwing: QUICError.streamReset(errorCode: code))
+            }
+        case .stopSendingRequested(let id, let code):
+            if let writer = slot.writers.removeValue(forKey: id) {
+                writer.continuation.resume(throwing: QUICError.streamReset(errorCode: code))
+            }
+        case .streamsAvailable(let direction):
+            self.retryOpens(direction: direction, slot: slot)
+        }
+    }
+
+    /// Checks the peer's certificate off the event loop (chain building may take a while) and hands the verdict
+    /// back to the connection.
+    private func verify(_ request: PeerVerificationRequest, slot: ConnectionSlot) {
+        let handle = slot.handle
+        guard let verifier = slot.verifier else {
+            // Nothing was configured to check this peer (a server asked for no client certificate): refuse.
+            slot.connection.providePeerVerdict(
+                .rejected(TLSAlert(.certificateUnknown, reason: "no certificate verification configured")),
+                now: self.now())
+            return
+        }
+        Task {
+            let verdict = await verifier.verdict(for: request)
+            self.loop.execute {
+                guard let slot = self.slots[handle] else { return }
+                slot.connection.providePeerVerdict(verdict, now: self.now())
+                self.service()
+            }
+        }
+    }
+
+    // MARK: - Stream waiters
+
+    /// Hands a waiting reader what is readable now (data, or the end of the stream).
+    func serveReader(of id: StreamID, slot: ConnectionSlot) {
+        guard let reader = slot.readers[id] else { return }
+        switch self.readNow(id, maxLength: reader.maxLength, slot: slot) {
+        case .none:
+            return
+        case .some(.success(let bytes)):
+            slot.readers[id] = nil
+            reader.continuation.resume(returning: bytes)
+        case .some(.failure(let error)):
+            slot.readers[id] = nil
+            reader.continuation.resume(throwing: error)
+        }
+    }
+
+    /// What a read returns now: bytes, nil at the end, an error, or `.none` when the caller must wait.
+    func readNow(_ id: StreamID, maxLength: Int, slot: ConnectionSlot) -> Result<[UInt8]?, QUICError>? {
+        if slot.finishedStreams.contains(id) { return .success(nil) }
+        if let code = slot.resetStreams[id] { return .failure(.streamReset(errorCode: code)) }
+        var bytes: [UInt8] = []
+        do {
+            let (count, fin) = try slot.connection.read(id, into: &bytes, maxLength: maxLength)
+            if fin { slot.finishedStreams.insert(id) }
+            if count > 0 { return .success(bytes) }
+            if fin { return .success(nil) }
+        } catch {
+            return .failure(self.streamFailure(error, slot: slot))
+        }
+        if let reason = slot.closeReason { return .failure(.connectionClosed(reason)) }
+        return .none
+    }
+
+    /// Offers the rest of a pending write to the stream.
+    func continueWrite(on id: StreamID, slot: ConnectionSlot) {
+        guard var writer = slot.writers[id] else { return }
+        do {
+            let accepted = try slot.connection.write(writer.bytes[writer.offset...], to: id)
+            writer.offset += accepted
+        } catch {
+            slot.writers[id] = nil
+            writer.continuation.resume(throwing: self.streamFailure(error, slot: slot))
+            return
+        }
+        if writer.offset == writer.bytes.count {
+            slot.writers[id] = nil
+            writer.continuation.resume()
+        } else {
+            slot.writers[id] = writer
+        }
+    }
+
+    private func retryOpens(direction: StreamID.Direction, slot: ConnectionSlot) {
+        var waiting: [(direction: StreamID.Direction, continuation: CheckedContinuation<StreamID, any Error>)] = []
+        for waiter in slot.openWaiters {
+            guard waiter.direction == direction else {
+                waiting.append(waiter)
+                continue
+            }
+            do {
+                let id = try slot.connection.openStream(direction)
+                waiter.continuation.resume(returning: id)
+            } catch StreamError.streamLimitReached {
+                waiting.append(waiter)
+            } catch {
+                waiter.continuation.resume(throwing: self.streamFailure(error, slot: slot))
+            }
+        }
+        slot.openWaiters = waiting
+    }
+
+    /// The application-facing error for an engine stream error.
+    func streamFailure(_ error: StreamError, slot: ConnectionSlot) -> QUICError {
+        switch error {
+        case .reset(let code): return .streamReset(errorCode: code)
+        case .connectionClosed:
+            return .connectionClosed(slot.closeReason ?? .localApplication(code: 0, reason: "closed"))
+        default: return .stream(error)
+        }
+    }
+}

@@ -1,0 +1,192 @@
+import Crypto
+import NIOCore
+import NIOPosix
+import QUICTLS
+import QUICTransport
+import QUICWire
+
+/// A UDP socket (or several) speaking QUIC: a server accepting connections, or a client opening them.
+///
+/// ```swift
+/// let identity = try DevelopmentCertificate.generate(now: Date())
+/// let server = try await QUICEndpoint.server(host: "127.0.0.1", port: 4433,
+///                                            configuration: QUICConfiguration(alpn: ["hq-interop"]),
+///                                            options: QUICServerOptions(identity: identity))
+/// for await connection in server.incomingConnections {
+///     Task { for await stream in connection.incomingStreams { /* read the request, answer */ } }
+/// }
+/// ```
+public final class QUICEndpoint: Sendable {
+    let driver: EndpointDriver
+    /// Server: connections whose handshake completed, in order. Ends when the endpoint closes.
+    public let incomingConnections: AsyncStream<QUICConnection>
+    private let firstAddress: NetworkAddress?
+
+    private init(driver: EndpointDriver, incoming: AsyncStream<QUICConnection>, firstAddress: NetworkAddress?) {
+        self.driver = driver
+        self.incomingConnections = incoming
+        self.firstAddress = firstAddress
+    }
+
+    /// The address of the endpoint's first socket (with the port the system picked when 0 was asked for); nil for
+    /// a client that has not connected yet.
+    public var localAddress: NetworkAddress? { self.firstAddress }
+
+    /// Binds a UDP socket on `host:port` and accepts QUIC connections on it.
+    public static func server(
+        host: String, port: Int, configuration: QUICConfiguration, options: QUICServerOptions,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws -> QUICEndpoint {
+        var common = TLSConfiguration(alpn: [], transportParameters: [], signer: options.identity)
+        common.cipherSuites = configuration.cipherSuites
+        var tls = TLSServerConfiguration(common: common, ticketKey: SymmetricKey(size: .bits256))
+        tls.earlyDataEnabled = options.earlyData
+        var endpointConfiguration = Self.endpointConfiguration(configuration, serverTLS: tls)
+        endpointConfiguration.requireRetry = options.requireRetry
+        endpointConfiguration.maxConnections = options.maxConnections
+        let driver = EndpointDriver(
+            loop: group.next(), endpoint: Endpoint(configuration: endpointConfiguration, random: Self.random()),
+            configuration: configuration, isServer: true)
+        let (incoming, continuation) = AsyncStream<QUICConnection>.makeStream()
+        driver.acceptContinuation = continuation
+        let address = try await driver.bind(host: host, port: port)
+        return QUICEndpoint(driver: driver, incoming: incoming, firstAddress: address)
+    }
+
+    /// A client endpoint. With `host` it binds there at once; otherwise each connection binds an unspecified
+    /// address (0.0.0.0 or ::, by the server's family) with a port the system picks.
+    public static func client(
+        host: String? = nil, port: Int = 0, configuration: QUICConfiguration,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws -> QUICEndpoint {
+        let driver = EndpointDriver(
+            loop: group.next(),
+            endpoint: Endpoint(configuration: Self.endpointConfiguration(configuration, serverTLS: nil),
+                               random: Self.random()),
+            configuration: configuration, isServer: false)
+        let (incoming, continuation) = AsyncStream<QUICConnection>.makeStream()
+        continuation.finish()
+        var address: NetworkAddress?
+        if let host {
+            address = try await driver.bind(host: host, port: port)
+        }
+        return QUICEndpoint(driver: driver, incoming: incoming, firstAddress: address)
+    }
+
+    /// Opens a connection to `host:port` (an IP address or a name) and returns once its handshake completed — or,
+    /// when resuming with ``QUICClientOptions/earlyData``, at once, so that the first streams carry 0-RTT data.
+    ///
+    /// - Throws: ``QUICError/connectionClosed(_:)`` with the reason when the handshake fails (certificate
+    ///   refused, no common ALPN, timeout, ...), ``QUICError/invalidAddress(_:)`` when `host` does not resolve.
+    public func connect(host: String, port: Int, options: QUICClientOptions = QUICClientOptions())
+        async throws -> QUICConnection {
+        let remote = try Self.resolve(host: host, port: port)
+        let verifier: PeerCertificateVerifier
+        switch options.verification {
+        case .system: verifier = PeerCertificateVerifier(trustRoots: try TrustRoots.system())
+        case .roots(let roots): verifier = PeerCertificateVerifier(trustRoots: roots)
+        case .insecure: verifier = .insecureAcceptingAnyCertificate()
+        }
+        var common = TLSConfiguration(alpn: [], transportParameters: [])
+        common.cipherSuites = self.driver.configuration.cipherSuites
+        var tls = TLSClientConfiguration(common: common, serverName: options.serverName ?? host)
+        tls.sessionTicket = options.resumption?.sessionTicket
+        tls.attemptEarlyData = options.earlyData && options.resumption != nil
+        let local = try await self.driver.socketAddress(forRemote: remote)
+        let token = options.resumption?.token ?? []
+        let earlyData = tls.attemptEarlyData
+        let connection = try await self.driver.loop.submit { [driver = self.driver, tls] () -> QUICConnection in
+            guard !driver.isClosed else { throw QUICError.endpointClosed }
+            let now = driver.now()
+            let handle: ConnectionHandle
+            do throws(TransportError) {
+                handle = try driver.endpoint.connect(from: local, to: remote, tls: tls, token: token, now: now)
+            } catch {
+                throw QUICError.connectionClosed(.localTransport(error))
+            }
+            guard let connection = driver.endpoint.connection(handle) else {
+                throw QUICError.connectionClosed(.handshakeTimeout)
+            }
+            let slot = driver.makeSlot(handle: handle, connection: connection, isClient: true, now: now)
+            slot.verifier = verifier
+            driver.metrics.opened()
+            driver.service()
+            return slot.facade
+        }.get()
+        if earlyData, await connection.canSendEarlyData {
+            return connection
+        }
+        try await connection.waitForHandshake()
+        return connection
+    }
+
+    /// Closes every connection (application error 0) and the sockets.
+    public func close() async {
+        await self.driver.closeAll()
+    }
+
+    // MARK: - Setup helpers
+
+    private static func endpointConfiguration(_ configuration: QUICConfiguration,
+                                              serverTLS: TLSServerConfiguration?) -> EndpointConfiguration {
+        var transport = configuration.transport
+        transport.alpn = configuration.alpn.map { Array($0.utf8) }
+        transport.keyLogEnabled = configuration.keyLogPath.map { !$0.isEmpty } ?? false
+        transport.peerVerification = .deferred
+        var random = Self.random()
+        var result = EndpointConfiguration(connection: transport, serverTLS: serverTLS, random: &random)
+        // Keys that protect tokens and stateless resets come from the system's cryptographic generator.
+        result.tokenKey = Self.secureBytes(result.tokenKey.count)
+        result.statelessResetKey = Self.secureBytes(result.statelessResetKey.count)
+        return result
+    }
+
+    private static func random() -> ConnectionRandom {
+        var system = SystemRandomNumberGenerator()
+        return ConnectionRandom(seed: system.next())
+    }
+
+    private static func secureBytes(_ count: Int) -> [UInt8] {
+        var system = SystemRandomNumberGenerator()
+        return (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &system) }
+    }
+
+    /// An IP literal as is; a name through the system resolver (its first address).
+    static func resolve(host: String, port: Int) throws -> NetworkAddress {
+        guard (0...65_535).contains(port) else { throw QUICError.invalidAddress("port \(port) is out of range") }
+        if let literal = NetworkAddress(parsing: host, defaultPort: UInt16(port)) { return literal }
+        // The resolver may list ::1 first; servers started with the defaults listen on 127.0.0.1.
+        if host == "localhost" { return .ipv4(127, 0, 0, 1, port: UInt16(port)) }
+        do {
+            let address = try SocketAddress.makeAddressResolvingHost(host, port: port)
+            guard let result = NetworkAddress(address) else { throw QUICError.invalidAddress(host) }
+            return result
+        } catch let error as QUICError {
+            throw error
+        } catch {
+            throw QUICError.invalidAddress("\(host): \(error)")
+        }
+    }
+}
+
+extension EndpointDriver {
+    /// The local address a new client connection to `remote` sends from: an existing socket of the same family,
+    /// or a new one on the unspecified address.
+    func socketAddress(forRemote remote: NetworkAddress) async throws -> NetworkAddress {
+        let existing = try await self.loop.submit { () -> NetworkAddress? in
+            self.sockets.first { $0.local.sameFamily(as: remote) }?.local
+        }.get()
+        if let existing { return existing }
+        if case .v4 = remote.ip { return try await self.bind(host: "0.0.0.0", port: 0) }
+        return try await self.bind(host: "::", port: 0)
+    }
+}
+
+extension NetworkAddress {
+    func sameFamily(as other: NetworkAddress) -> Bool {
+        switch (self.ip, other.ip) {
+        case (.v4, .v4), (.v6, .v6): return true
+        default: return false
+        }
+    }
+}
