@@ -63,7 +63,7 @@ let package = Package(
                 "QUICRecovery",
                 "QUIC",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                "QUICInterop", crypto,
+                "QUICInterop", crypto, .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(name: "QUICTestSupport", path: "Tests/QUICTestSupport"),
