@@ -68,8 +68,9 @@ struct Server: AsyncParsableCommand {
         } catch {
             throw ValidationError("cannot listen on \(address): \(error)")
         }
-        let bound = endpoint.localAddress.map { "\($0)" } ?? "\(address)"
-        Console.out("listening on \(bound)")
+        // The host as given (IPv6 compressed, names kept) with the port the system picked.
+        let port = endpoint.localAddress.map { Int($0.port) } ?? address.port
+        Console.out("listening on \(HostPort(host: address.host, port: port))")
         let verbose = self.common.verbose
         let acceptor = Task {
             await withDiscardingTaskGroup { group in
