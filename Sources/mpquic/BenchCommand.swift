@@ -4,8 +4,9 @@ import QUICWire
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Benchmarks.",
-        subcommands: [BenchCodec.self, BenchHandshake.self, BenchSimulated.self]
+        abstract: "Benchmarks (default: loopback, which needs a release build).",
+        subcommands: [BenchLoopback.self, BenchCodec.self, BenchHandshake.self, BenchSimulated.self],
+        defaultSubcommand: BenchLoopback.self
     )
 }
 
