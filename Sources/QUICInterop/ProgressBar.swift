@@ -19,7 +19,11 @@ public enum ProgressBar {
         if let total, total > 0 {
             let fraction = min(1, Double(bytes) / Double(total))
             let percent = Int(fraction * 100)
-            let text = "\(Formatting.bytes(bytes)) / \(Formatting.bytes(total))  \(percent)%  \(tail)"
+            // Fixed-width fields keep the bar from changing length as the numbers grow.
+            let done = Self.padded(Formatting.bytes(bytes), to: 8)
+            let rate = Self.padded(Formatting.rate(bytesPerSecond: bytesPerSecond), to: 12)
+            let text = "\(done) / \(Formatting.bytes(total)) \(Self.padded("\(percent)%", to: 4))  \(rate)  "
+                + Formatting.duration(seconds: elapsed)
             let barWidth = width - text.count - 3
             if barWidth >= 10 {
                 let filled = Int(fraction * Double(barWidth))
@@ -34,5 +38,10 @@ public enum ProgressBar {
             line = "\(Formatting.bytes(bytes))  \(tail)"
         }
         return line.count <= width ? line : String(line.prefix(width))
+    }
+
+    /// `text` right-aligned in `width` columns (unchanged when longer).
+    private static func padded(_ text: String, to width: Int) -> String {
+        String(repeating: " ", count: max(0, width - text.count)) + text
     }
 }

@@ -102,15 +102,16 @@ struct Client: AsyncParsableCommand {
         let urls = try self.parsedURLs()
         let timeout = self.timeout
         let json = self.json
+        let phase = ClientPhase()
         let watchdog = Task {
             try await Task.sleep(for: .seconds(timeout))
-            Self.fail("timed out after \(timeout) s", json: json)
+            Self.fail("timed out after \(timeout) s while \(phase.current)", json: json)
             Foundation.exit(1)
         }
         defer { watchdog.cancel() }
         let report: ClientReport
         do {
-            let transfer = ClientTransfer(settings: try self.settings(urls: urls))
+            let transfer = ClientTransfer(settings: try self.settings(urls: urls), phase: phase)
             if let count = self.handshakes {
                 report = try await transfer.handshakes(count: count)
             } else {

@@ -30,9 +30,12 @@ struct ClientTransfer: Sendable {
     }
 
     let settings: Settings
+    /// What the transfer is doing, for the timeout message.
+    let phase: ClientPhase
 
-    init(settings: Settings) {
+    init(settings: Settings, phase: ClientPhase) {
         self.settings = settings
+        self.phase = phase
     }
 
     private var authority: HostPort { self.settings.urls[0].authority }
@@ -65,6 +68,7 @@ struct ClientTransfer: Sendable {
         var handshakeTotal = 0.0
         for index in 0..<count {
             let connection: QUICConnection
+            self.phase.set("connecting to \(self.authority) (handshake \(index + 1) of \(count))")
             do {
                 connection = try await endpoint.connect(host: self.authority.host, port: self.authority.port,
                                                         options: self.settings.options)
@@ -104,6 +108,8 @@ struct ClientTransfer: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         let connection: QUICConnection
+        let attempt = options.resumption == nil ? "" : " again, resuming"
+        self.phase.set("connecting to \(self.authority)\(attempt)")
         do {
             connection = try await endpoint.connect(host: self.authority.host, port: self.authority.port,
                                                     options: options)
@@ -111,6 +117,7 @@ struct ClientTransfer: Sendable {
             throw Failure(description: "cannot connect to \(self.authority): \(error)")
         }
         let progress = TransferProgress()
+        self.phase.set("fetching \(self.settings.urls.map(\.description).joined(separator: ", "))", progress: progress)
         let background = self.startBackgroundWork(connection, progress: progress, start: start)
         let files: [ClientReport.File]
         do {
@@ -135,6 +142,7 @@ struct ClientTransfer: Sendable {
             await connection.close(errorCode: HQErrorCode.internalError, reason: "migration failed")
             throw Failure(description: "migration failed: \(migrationError)")
         }
+        self.phase.set("closing the connection")
         let statistics = try await connection.statistics()
         var resumption: QUICResumption?
         if keepResumption {
@@ -348,5 +356,21 @@ final class TransferProgress: Sendable {
 
     func markMigrationFailed(_ reason: String) {
         self.state.withLock { $0.migrationError = reason }
+    }
+}
+
+/// What the client is doing now, so that a timeout can say where it stopped.
+final class ClientPhase: Sendable {
+    private let state = Mutex<(text: String, progress: TransferProgress?)>(("starting", nil))
+
+    func set(_ text: String, progress: TransferProgress? = nil) {
+        self.state.withLock { $0 = (text, progress) }
+    }
+
+    /// The phase, with the bytes received so far while fetching.
+    var current: String {
+        let (text, progress) = self.state.withLock { $0 }
+        guard let progress else { return text }
+        return "\(text) (\(progress.bytes) bytes received)"
     }
 }
