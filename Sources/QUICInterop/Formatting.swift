@@ -36,4 +36,20 @@ public enum Formatting {
     public static func megabitsPerSecond(bytes: UInt64, seconds: Double) -> Double {
         seconds > 0 ? Double(bytes) * 8 / seconds / 1e6 : 0
     }
+
+    /// Parses a size typed on a command line: decimal digits with an optional k, M, G or T suffix (powers of
+    /// 1000, as network sizes are quoted): "100M" is 100,000,000. Nil when malformed or above `UInt64.max`.
+    public static func parseByteCount(_ text: String) -> UInt64? {
+        let multipliers: [Character: UInt64] = [
+            "k": 1_000, "K": 1_000, "M": 1_000_000, "G": 1_000_000_000, "T": 1_000_000_000_000,
+        ]
+        guard let last = text.last else { return nil }
+        let multiplier = multipliers[last]
+        let digits = multiplier == nil ? Substring(text) : text.dropLast()
+        guard !digits.isEmpty, digits.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let value = UInt64(digits) else {
+            return nil
+        }
+        let (product, overflow) = value.multipliedReportingOverflow(by: multiplier ?? 1)
+        return overflow ? nil : product
+    }
 }

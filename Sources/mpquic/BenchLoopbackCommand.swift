@@ -51,7 +51,7 @@ struct BenchLoopback: ParsableCommand {
     }
 
     func validate() throws {
-        guard let count = Self.parseBytes(self.bytes), count > 0, count <= HQResourceResolver.maximumGeneratedLength
+        guard let count = Formatting.parseByteCount(self.bytes), count > 0, count <= HQResourceResolver.maximumGeneratedLength
         else { throw ValidationError("--bytes must be a size from 1 to 1T, such as 100M or 1G") }
         guard (0...100_000).contains(self.handshakes) else {
             throw ValidationError("--handshakes must be between 0 and 100000")
@@ -67,7 +67,7 @@ struct BenchLoopback: ParsableCommand {
         #else
         let debugBuild = false
         #endif
-        let count = Self.parseBytes(self.bytes) ?? 0
+        let count = Formatting.parseByteCount(self.bytes) ?? 0
         let extra = self.chacha20 ? ["--chacha20"] : []
         let (transfer, transferClient, transferServer) = try self.measure(
             clientArguments: { ["https://127.0.0.1:\($0)/\(count)", "--no-hash"] + extra })
@@ -140,17 +140,5 @@ struct BenchLoopback: ParsableCommand {
             throw ValidationError("the server did not exit cleanly (\(serverExit.description)): \(server.errorOutput)")
         }
         return (report, clientExit, serverExit)
-    }
-
-    /// "100M" -> 100_000_000 (decimal k, M, G, T suffixes).
-    static func parseBytes(_ text: String) -> UInt64? {
-        let multipliers: [Character: UInt64] = ["k": 1_000, "K": 1_000, "M": 1_000_000, "G": 1_000_000_000,
-                                                "T": 1_000_000_000_000]
-        guard let last = text.last else { return nil }
-        let multiplier = multipliers[last] ?? 1
-        let digits = multipliers[last] == nil ? Substring(text) : text.dropLast()
-        guard let value = UInt64(digits) else { return nil }
-        let (product, overflow) = value.multipliedReportingOverflow(by: multiplier)
-        return overflow ? nil : product
     }
 }

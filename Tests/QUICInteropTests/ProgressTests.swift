@@ -79,6 +79,27 @@ struct ProgressTests {
         #expect(Formatting.megabitsPerSecond(bytes: 1_000_000, seconds: 2) == 4)
     }
 
+    @Test("sizes typed on a command line")
+    func byteCounts() {
+        #expect(Formatting.parseByteCount("100M") == 100_000_000)
+        #expect(Formatting.parseByteCount("1k") == 1_000)
+        #expect(Formatting.parseByteCount("1T") == 1_000_000_000_000)
+        #expect(Formatting.parseByteCount("12345") == 12_345)
+        #expect(Formatting.parseByteCount("18446744073709551615") == UInt64.max)
+        for bad in ["", "M", "-1", "+1", "1.5G", "1MB", "20000000T", "18446744073709551616", " 1"] {
+            #expect(Formatting.parseByteCount(bad) == nil, "\(bad)")
+        }
+    }
+
+    @Test("resource errors map to the documented reset codes")
+    func resetCodes() {
+        #expect(HQErrorCode.code(for: .notFound("/x")) == 0x11)
+        #expect(HQErrorCode.code(for: .notARegularFile("/")) == 0x11)
+        #expect(HQErrorCode.code(for: .forbidden("/..")) == 0x12)
+        #expect(HQErrorCode.code(for: .invalidEncoding("/%")) == 0x10)
+        #expect(HQErrorCode.code(for: .readFailed("io")) == 0x13)
+    }
+
     @Test("the summary names bytes, seconds, Mbit/s, the handshake and each path")
     func summary() {
         let summary = TransferSummary(
