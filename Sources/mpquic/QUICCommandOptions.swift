@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Logging
 import QUIC
 
@@ -22,6 +23,14 @@ struct QUICCommandOptions: ParsableArguments {
     func validate() throws {
         guard ["hq-interop", "h3"].contains(self.alpn) else {
             throw ValidationError("--alpn must be hq-interop or h3, not \"\(self.alpn)\"")
+        }
+        if let directory = self.qlogDirectory {
+            // The driver writes into the directory but does not create it.
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw ValidationError("--qlog-dir \(directory): cannot create this directory")
+            }
         }
     }
 
