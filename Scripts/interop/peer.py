@@ -308,6 +308,7 @@ def build_client_protocol(stack):
             self.retry_seen = False
             self.terminated = None
             self.key_phases = KeyPhaseCounter(stack)
+            self.early = False
             self.switched = False
             self.datagrams_after_switch = 0
             self.data_watchers = []
@@ -334,6 +335,9 @@ def build_client_protocol(stack):
             if isinstance(event, events.HandshakeCompleted):
                 self.handshake = event
                 self.cipher = cipher_suite_name(self._quic)
+                if self.early and not event.early_data_accepted:
+                    # Fail at once: whether a stack resends refused 0-RTT requests in 1-RTT varies.
+                    self.fail_pending(ConnectionError("0-RTT was rejected by the server"))
             elif isinstance(event, events.StreamDataReceived):
                 response = self.responses.get(event.stream_id)
                 if response is None:
@@ -351,10 +355,13 @@ def build_client_protocol(stack):
                         ConnectionError("%s: stream reset with code %d" % (response.path, event.error_code)))
             elif isinstance(event, events.ConnectionTerminated):
                 self.terminated = event
-                for response in self.responses.values():
-                    if not response.done.done():
-                        response.done.set_exception(ConnectionError(
-                            "connection closed (code 0x%x: %s)" % (event.error_code, event.reason_phrase)))
+                self.fail_pending(ConnectionError(
+                    "connection closed (code 0x%x: %s)" % (event.error_code, event.reason_phrase)))
+
+        def fail_pending(self, error):
+            for response in self.responses.values():
+                if not response.done.done():
+                    response.done.set_exception(error)
 
         def request(self, path):
             stream_id = self._quic.get_next_available_stream_id()
@@ -439,6 +446,7 @@ class Client:
             session_ticket_handler=self.tickets.append,
             wait_connected=not early,
         ) as protocol:
+            protocol.early = early
             if self.args.alpn != HQ_ALPN:
                 return await self.handshake_only(protocol)
             if protocol.handshake is not None:

@@ -45,8 +45,11 @@ CASE_CLIENT_FLAGS = {
     "resumption": ["--resume"], "zerortt": ["--zero-rtt"], "keyupdate": ["--key-update"],
     "chacha20": ["--chacha20"], "migration": ["--migrate"],
 }
-NGTCP2_CASES = {"handshake"}
-NGTCP2_NA = "gtlsserver/gtlsclient speak HTTP/3 only; only the transport-level handshake (ALPN h3) is tested"
+# gtlsserver/gtlsclient speak HTTP/3 only: their cells run handshakes with ALPN h3 and no HTTP/3 request, so only
+# what shows without application traffic is tested.
+NGTCP2_CASES = {"handshake", "retry", "chacha20"}
+NGTCP2_NA = ("ngtcp2's example tools speak HTTP/3 only: transfers, resumption, 0-RTT, key update and migration "
+             "need hq-interop traffic")
 CLIENT_TIMEOUT = 20
 STOP_GRACE = 5
 
@@ -180,7 +183,8 @@ def wait_until(predicate, timeout, process, what):
             return
         if not process.alive():
             raise CellFailure("%s exited (code %s) before %s: %s" % (
-                process.name, process.popen.returncode, what, last_line(process.errors() or process.output())))
+                process.name, process.popen.returncode, what,
+                last_line(process.errors() or process.output()) or "no output"))
         time.sleep(0.05)
     raise CellFailure("%s: no %s within %.0f s" % (process.name, what, timeout))
 
@@ -459,50 +463,69 @@ class Cell:
     # ngtcp2: handshake with ALPN h3
 
     def run_ngtcp2(self):
+        if self.role == "server":
+            self.run_gtlsserver()
+        else:
+            self.run_gtlsclient()
+
+    def run_gtlsserver(self):
+        """gtlsserver against the subject's client with ALPN h3: handshake, then close with H3_NO_ERROR."""
         port = free_udp_port()
         pki = self.context.pki
-        if self.role == "server":
-            server_process = Process("server", [
-                "gtlsserver", "--no-quic-dump", "--no-http-dump", "--timeout=5s", "127.0.0.1", str(port),
-                pki["key"], pki["cert"]], self.directory)
-            wait_bound(server_process, port)
-            os.makedirs(os.path.join(self.directory, "downloads"))
-            client_process = Process("client", self.subject.client_command(
-                ["https://127.0.0.1:%d/" % port], os.path.join(self.directory, "downloads"), "handshake",
-                ["--ca", pki["ca"]], "h3"), self.directory)
-            code = client_process.wait(self.context.args.timeout)
-            time.sleep(0.3)
-            server_process.stop()
-            self.client_result(client_process, code)
-            log = server_process.output() + server_process.errors()
-            if "QUIC handshake has completed" not in log:
-                raise CellFailure("gtlsserver logged no completed handshake")
-            if not re.search(r"CONNECTION_CLOSE\(0x1d\) error_code=\S*\(0x100\)", log):
-                raise CellFailure("gtlsserver did not receive an application close with H3_NO_ERROR (0x100)")
-        else:
-            server_process = Process("server", self.subject.server_command(port, "handshake", "h3"), self.directory)
-            wait_listening(server_process)
-            client_process = Process("client", [
-                "gtlsclient", "--no-quic-dump", "--no-http-dump", "--timeout=1s", "--handshake-timeout=10s",
-                "127.0.0.1", str(port)], self.directory)
-            code = client_process.wait(self.context.args.timeout)
-            time.sleep(0.3)
-            server_alive = server_process.alive()
-            server_code = server_process.stop()
-            log = client_process.output() + client_process.errors()
-            if code != 0:
-                raise CellFailure("gtlsclient exited with code %s: %s" % (code, last_line(log)))
-            for line in ("QUIC handshake has completed", "QUIC handshake has been confirmed", "Negotiated ALPN is h3"):
-                if line not in log:
-                    raise CellFailure("gtlsclient did not log %r" % line)
-            if not server_alive or server_code != 0:
-                raise CellFailure("the server exited with code %s" % server_code)
-            connections = self.subject.connections(server_process)
-            if connections is not None:
-                if not any(c.get("handshake") for c in connections):
-                    raise CellFailure("the server logged no completed handshake")
-            elif not server_process.errors().strip() and server_process.output().count("\n") <= 1:
-                self.notes.append("the server logged nothing about the connection")
+        options = ["--validate-addr"] if self.case == "retry" else []  # ngtcp2's Retry-based address validation
+        server_process = Process("server", ["gtlsserver", "--no-quic-dump", "--no-http-dump", "--timeout=5s"]
+                                 + options + ["127.0.0.1", str(port), pki["key"], pki["cert"]], self.directory)
+        wait_bound(server_process, port)
+        output = os.path.join(self.directory, "downloads")
+        os.makedirs(output)
+        client_process = Process("client", self.subject.client_command(
+            ["https://127.0.0.1:%d/" % port], output, self.case, ["--ca", pki["ca"]], "h3"), self.directory)
+        code = client_process.wait(self.context.args.timeout)
+        time.sleep(0.3)
+        server_process.stop()
+        result = self.client_result(client_process, code)
+        log = server_process.output() + server_process.errors()
+        if "QUIC handshake has completed" not in log:
+            raise CellFailure("gtlsserver logged no completed handshake")
+        if not re.search(r"CONNECTION_CLOSE\(0x1d\) error_code=\S*\(0x100\)", log):
+            raise CellFailure("gtlsserver did not receive an application close with H3_NO_ERROR (0x100)")
+        if self.case == "chacha20" and "Negotiated cipher suite is CHACHA20-POLY1305" not in log:
+            raise CellFailure("gtlsserver did not negotiate CHACHA20-POLY1305")
+        self.check_case(result, None)
+
+    def run_gtlsclient(self):
+        """gtlsclient against the subject's server with ALPN h3: handshake, confirmation, then an idle close."""
+        port = free_udp_port()
+        server_process = Process("server", self.subject.server_command(port, self.case, "h3"), self.directory)
+        wait_listening(server_process)
+        options = ["--timeout=1s", "--handshake-timeout=10s"]
+        if self.case == "chacha20":
+            options.append("--ciphers=NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+CHACHA20-POLY1305")
+        client_process = Process("client", ["gtlsclient", "--no-quic-dump", "--no-http-dump"] + options
+                                 + ["127.0.0.1", str(port)], self.directory)
+        code = client_process.wait(self.context.args.timeout)
+        time.sleep(0.3)
+        server_alive = server_process.alive()
+        server_code = server_process.stop()
+        log = client_process.output() + client_process.errors()
+        if code != 0:
+            raise CellFailure("gtlsclient exited with code %s: %s" % (code, last_line(log)))
+        expected = ["QUIC handshake has completed", "QUIC handshake has been confirmed", "Negotiated ALPN is h3"]
+        if self.case == "chacha20":
+            expected.append("Negotiated cipher suite is CHACHA20-POLY1305")
+        for line in expected:
+            if line not in log:
+                raise CellFailure("gtlsclient did not log %r" % line)
+        if self.case == "retry" and not re.search(r"pkt rx .* type=Retry", log):
+            raise CellFailure("gtlsclient received no Retry packet")
+        if not server_alive or server_code != 0:
+            raise CellFailure("the server exited with code %s" % server_code)
+        connections = self.subject.connections(server_process)
+        if connections is not None:
+            if not any(c.get("handshake") for c in connections):
+                raise CellFailure("the server logged no completed handshake")
+        elif not server_process.errors().strip() and server_process.output().count("\n") <= 1:
+            self.notes.append("the server logged nothing about the connection")
 
 
 # ----------------------------------------------------------------------------------------------- matrix
@@ -541,7 +564,8 @@ def print_matrix(rows, cases, subject_label):
         print()
         for row, case in failures:
             cell = row["cells"][case]
-            print("FAIL %s / %s: %s  [logs: %s]" % (row["label"], case, cell["detail"], cell["logs"]))
+            where = "  [logs: %s]" % cell["logs"] if cell["logs"] else ""
+            print("FAIL %s / %s: %s%s" % (row["label"], case, cell["detail"], where))
     notes = [(row, case) for row in rows for case in cases if row["cells"][case].get("notes")]
     for row, case in notes:
         print("note %s / %s: %s" % (row["label"], case, "; ".join(row["cells"][case]["notes"])))
@@ -565,7 +589,9 @@ def main(argv=None):
     parser.add_argument("--roles", default=",".join(ROLES), help="server (peer serves), client (peer fetches)")
     parser.add_argument("--cases", default=",".join(CASES))
     parser.add_argument("--work", default=".interop-work", help="certificates, served files and per-cell logs")
-    parser.add_argument("--timeout", type=float, default=60, help="seconds before a cell's client is killed")
+    parser.add_argument("--timeout", type=float, default=30, help="seconds before a cell's client is killed")
+    parser.add_argument("--budget", type=float, default=540,
+                        help="seconds for the whole matrix; cells not started by then fail as not run")
     parser.add_argument("--qlog", action="store_true", help="have mpquic write qlog files into each cell's folder")
     args = parser.parse_args(argv)
     peers = parse_list(args.peers, PEERS, "peers")
@@ -608,6 +634,10 @@ def main(argv=None):
                 rows.append(row)
                 for case in cases:
                     cell = Cell(context, peer, role, case, subject)
+                    if time.monotonic() - started > args.budget and not cell.not_applicable():
+                        row["cells"][case] = {"status": "FAIL", "seconds": 0, "logs": None,
+                                              "detail": "not run: the %.0f s budget was used up" % args.budget}
+                        continue
                     row["cells"][case] = run_cell(cell)
     finally:
         Process.stop_all()
