@@ -309,6 +309,8 @@ def build_client_protocol(stack):
             self.terminated = None
             self.key_phases = KeyPhaseCounter(stack)
             self.early = False
+            self.key_update_requested = False
+            self.migrating = False
             self.switched = False
             self.datagrams_after_switch = 0
             self.data_watchers = []
@@ -392,8 +394,8 @@ async def move_to_new_port(protocol):
     sock.bind(("::", 0, 0, 0))
     old_transport = protocol._transport
     await loop.create_datagram_endpoint(lambda: protocol, sock=sock)
+    old_transport.close()  # stops reading at once: whatever arrives from now on came to the new port
     protocol.switched = True
-    old_transport.close()
     log("migrated to local port %d" % sock.getsockname()[1])
     protocol.transmit()
 
@@ -449,17 +451,15 @@ class Client:
             protocol.early = early
             if self.args.alpn != HQ_ALPN:
                 return await self.handshake_only(protocol)
-            if protocol.handshake is not None:
-                self.result["cipherSuite"] = protocol.cipher
             migration = loop.create_future()
             if migrate:
                 protocol.data_watchers.append(self.migration_trigger(migration))
             if key_update:
-                protocol.data_watchers.append(self.key_update_trigger())
+                protocol.data_watchers.append(self.try_key_update)
             responses = [protocol.request(path) for path in self.paths]
             await asyncio.gather(*(response.done for response in responses))
             if migrate:
-                if not protocol.switched:
+                if not protocol.migrating:
                     raise ConnectionError("the transfer ended before %d bytes: too short to migrate mid-way"
                                           % MIGRATE_AFTER_BYTES)
                 error = await asyncio.wait_for(migration, 5)
@@ -483,37 +483,31 @@ class Client:
 
     def migration_trigger(self, done):
         def watch(protocol):
-            if protocol.received >= MIGRATE_AFTER_BYTES and not protocol.switched and not done.done():
-                protocol.switched = True  # guard against re-entry; move_to_new_port sets it again
+            if protocol.received >= MIGRATE_AFTER_BYTES and not protocol.migrating:
+                protocol.migrating = True
                 task = asyncio.ensure_future(move_to_new_port(protocol))
                 task.add_done_callback(lambda t: done.set_result(t.exception()))
         return watch
 
-    def key_update_trigger(self):
-        state = {"requested": False}
-
-        def watch(protocol):
-            if state["requested"]:
-                return
+    @staticmethod
+    def try_key_update(protocol):
+        """Asks for a key update once; False while the handshake is not confirmed (qh3 refuses until then,
+        aioquic defers it by itself)."""
+        if not protocol.key_update_requested:
             try:
                 protocol.request_key_update()
-                state["requested"] = True
-                protocol.key_update_requested = True
             except AssertionError:
-                pass  # handshake not confirmed yet (qh3 refuses then): try on the next data
-        return watch
+                return False
+            protocol.key_update_requested = True
+        return True
 
     async def confirm_key_update(self, protocol):
         """When the transfer was too short to update mid-way, update now; a PING then proves the peer follows."""
         deadline = time.monotonic() + 5
-        while not getattr(protocol, "key_update_requested", False):
-            try:
-                protocol.request_key_update()
-                protocol.key_update_requested = True
-            except AssertionError:
-                if time.monotonic() > deadline:
-                    raise TimeoutError("handshake never confirmed, no key update possible")
-                await asyncio.sleep(0.02)
+        while not self.try_key_update(protocol):
+            if time.monotonic() > deadline:
+                raise TimeoutError("handshake never confirmed, no key update possible")
+            await asyncio.sleep(0.02)
         await protocol.ping()
         protocol.observe()
 
