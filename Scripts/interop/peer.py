@@ -172,6 +172,12 @@ def build_server_protocol(stack, settings):
                 self.note_error(error)
             self.key_phases.update(self._quic)
 
+        def transmit(self):
+            try:
+                super().transmit()
+            except Exception as error:  # seen from qh3 while a connection closes: note it, keep serving others
+                self.note_error(error)
+
         def note_error(self, error):
             if not self.stack_error:
                 self.stack_error = "%s: %s" % (type(error).__name__, error)
