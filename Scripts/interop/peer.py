@@ -19,8 +19,10 @@ Fetches the URLs in parallel on one connection, writes each file under DIR by it
 Exits 0 only when everything asked for succeeded. With `--alpn h3` and the path `/` it only completes the
 handshake and closes with application error 0x100 (H3_NO_ERROR).
 
-What is observed without a public API (the key phase for key-update counting) is read defensively: when a stack
-does not expose it, keyUpdates is null.
+Neither stack has an API for client migration: `--migrate` switches to a spare connection ID (RFC 9000 §9.5) and
+hands the live connection a new UDP socket, i.e. a new local port, after 64 KiB of response data; aioquic and qh3
+clients both keep going on the new port, and both stacks' servers follow the client there. The key phase used to
+count key updates is not public either: it is read defensively, and keyUpdates is null when a stack hides it.
 """
 
 import argparse
@@ -543,6 +545,8 @@ class Client:
         if args.resume or args.zero_rtt:
             if not self.tickets:
                 raise ConnectionError("the server sent no session ticket")
+            if args.zero_rtt and getattr(self.tickets[-1], "max_early_data_size", None) is None:
+                raise ConnectionError("the server's session ticket does not allow 0-RTT (no early_data extension)")
             second = await asyncio.wait_for(
                 self.connection(ticket=self.tickets[-1], early=args.zero_rtt), args.timeout)
             self.check_terminated(second)
