@@ -16,6 +16,7 @@ Run it with the interop venv's python (Scripts/interop/setup.sh makes it).
 import argparse
 import datetime
 import hashlib
+import importlib.util
 import ipaddress
 import json
 import os
@@ -603,6 +604,10 @@ def main(argv=None):
         args.mpquic = os.path.abspath(args.mpquic)
         if not os.access(args.mpquic, os.X_OK):
             parser.error("%s is not an executable" % args.mpquic)
+    missing = [name for name in ["cryptography"] + PYTHON_STACKS if importlib.util.find_spec(name) is None]
+    if missing:
+        parser.error("this python lacks %s: run Scripts/interop/setup.sh, then use .interop-venv/bin/python"
+                     % ", ".join(missing))
     os.environ["PATH"] = os.environ.get("PATH", "") + ":/usr/sbin:/sbin"  # gtlsserver lives in /usr/sbin
     if "ngtcp2" in peers and not (shutil.which("gtlsserver") and shutil.which("gtlsclient")):
         parser.error("gtlsserver/gtlsclient not found: run Scripts/interop/setup.sh")
