@@ -255,15 +255,14 @@ final class EndpointDriver: @unchecked Sendable {
         batch = TransmitBatch()
     }
 
-    /// Keeps one scheduled task at the endpoint's earliest deadline.
+    /// Keeps one scheduled task no later than the endpoint's earliest deadline. A timer that would fire too early
+    /// is left alone (it finds nothing due, and re-arms): cancelling and rescheduling on every service would churn
+    /// the event loop's timer heap, which fills with cancelled tasks at high packet rates.
     private func rearmTimer(now: QUICInstant) {
-        let deadline = self.endpoint.nextTimeout()
-        guard deadline != self.timerDeadline else { return }
-        self.timer?.cancel()
-        self.timer = nil
-        self.timerDeadline = nil
         // Deadlines past a day are "never" (the engine's distant future).
-        guard let deadline, deadline < now + .seconds(86_400) else { return }
+        guard let deadline = self.endpoint.nextTimeout(), deadline < now + .seconds(86_400) else { return }
+        if let scheduled = self.timerDeadline, scheduled <= deadline { return }
+        self.timer?.cancel()
         self.timerDeadline = deadline
         let when = NIODeadline.uptimeNanoseconds(deadline.nanosecondsSinceOrigin)
         self.timer = self.loop.scheduleTask(deadline: when) { [self] in

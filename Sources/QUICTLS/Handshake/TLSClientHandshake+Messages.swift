@@ -26,6 +26,9 @@ extension TLSClientHandshake {
         if let retrySuite = self.retrySuite {
             suites = [retrySuite]
         }
+        // Always listed, not only when a ticket is offered: RFC 8446 §4.2.9 lets servers send NewSessionTicket
+        // only for modes the client advertised, and some (aioquic) issue no ticket to a client without the list.
+        extensions.append(.pskKeyExchangeModes([.pskDHE]))
         // Offer the ticket only with a suite of the same hash (RFC 8446 §4.2.11), and not when expired.
         self.offeredTicket = nil
         self.offeredEarlyData = false
@@ -36,7 +39,6 @@ extension TLSClientHandshake {
             self.nowMilliseconds - ticket.receivedAtMilliseconds <= UInt64(ticket.lifetime) * 1000
         {
             self.offeredTicket = ticket
-            extensions.append(.pskKeyExchangeModes([.pskDHE]))
             // RFC 8446 §4.2.10: no early_data after a HelloRetryRequest; 0-RTT needs the same ALPN.
             if self.configuration.attemptEarlyData, !self.retried, ticket.maxEarlyDataSize != nil,
                 common.alpn.contains(ticket.alpn)
