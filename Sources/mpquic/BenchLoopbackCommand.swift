@@ -51,7 +51,8 @@ struct BenchLoopback: ParsableCommand {
     }
 
     func validate() throws {
-        guard let count = Formatting.parseByteCount(self.bytes), count > 0, count <= HQResourceResolver.maximumGeneratedLength
+        guard let count = Formatting.parseByteCount(self.bytes), count > 0,
+              count <= HQResourceResolver.maximumGeneratedLength
         else { throw ValidationError("--bytes must be a size from 1 to 1T, such as 100M or 1G") }
         guard (0...100_000).contains(self.handshakes) else {
             throw ValidationError("--handshakes must be between 0 and 100000")

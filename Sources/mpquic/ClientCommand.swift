@@ -85,7 +85,9 @@ struct Client: AsyncParsableCommand {
 
     /// The URLs, all on one HOST:PORT.
     func parsedURLs() throws -> [InteropURL] {
-        guard !self.urls.isEmpty else { throw ValidationError("give at least one URL, e.g. https://127.0.0.1:4433/1000") }
+        guard !self.urls.isEmpty else {
+            throw ValidationError("give at least one URL, e.g. https://127.0.0.1:4433/1000")
+        }
         let urls: [InteropURL]
         do {
             urls = try self.urls.map { (text: String) throws(AddressParsingError) in try InteropURL(parsing: text) }
@@ -93,7 +95,8 @@ struct Client: AsyncParsableCommand {
             throw ValidationError("\(error)")
         }
         if let other = urls.first(where: { $0.authority != urls[0].authority }) {
-            throw ValidationError("all URLs must share one HOST:PORT: \(urls[0].authority) and \(other.authority) differ")
+            throw ValidationError(
+                "all URLs must share one HOST:PORT: \(urls[0].authority) and \(other.authority) differ")
         }
         return urls
     }

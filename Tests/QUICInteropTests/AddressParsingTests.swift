@@ -86,7 +86,8 @@ struct AddressParsingTests {
         let alphabet = Array("[]:/.@%1a h?#".utf8)
         var random = SplitMix64(seed: 9)
         for _ in 0..<3_000 {
-            let text = String(decoding: (0..<random.int(0...16)).map { _ in alphabet[random.int(0...12)] }, as: UTF8.self)
+            let bytes = (0..<random.int(0...16)).map { _ in alphabet[random.int(0...12)] }
+            let text = String(decoding: bytes, as: UTF8.self)
             _ = try? HostPort(parsing: text)
             _ = try? InteropURL(parsing: "https://" + text)
         }

@@ -91,7 +91,9 @@ struct HQResourceTests {
             #expect(throws: HQResourceError.notFound("/12a")) { try resolver.resolve("/12a") }
             #expect(throws: HQResourceError.notFound("/-5")) { try resolver.resolve("/-5") }
         }
-        #expect(throws: HQResourceError.notFound("/hello.txt")) { try HQResourceResolver(root: nil).resolve("/hello.txt") }
+        #expect(throws: HQResourceError.notFound("/hello.txt")) {
+            try HQResourceResolver(root: nil).resolve("/hello.txt")
+        }
     }
 
     @Test("random paths never crash the resolver")
@@ -101,7 +103,8 @@ struct HQResourceTests {
         let alphabet = Array("/.%2eEfF0a\\b?".utf8)
         var random = SplitMix64(seed: 77)
         for _ in 0..<2_000 {
-            let path = String(decoding: (0..<random.int(0...12)).map { _ in alphabet[random.int(0...12)] }, as: UTF8.self)
+            let bytes = (0..<random.int(0...12)).map { _ in alphabet[random.int(0...12)] }
+            let path = String(decoding: bytes, as: UTF8.self)
             if case .file(let resolved, _) = try? resolver.resolve("/" + path) {
                 #expect(resolved.hasPrefix(resolver.root ?? "?"))
             }
