@@ -59,6 +59,20 @@ struct HQBodyReaderTests {
         reader.close()
     }
 
+    @Test("a file that shrank ends early; one that grew is cut at the resolved size")
+    func changedFile() throws {
+        let path = NSTemporaryDirectory() + "/hq-body-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data([1, 2, 3, 4, 5]).write(to: URL(fileURLWithPath: path))
+        let shrunk = try HQBodyReader(resource: .file(path: path, size: 10))
+        #expect(try shrunk.next(maxLength: 100) == [1, 2, 3, 4, 5])
+        #expect(try shrunk.next(maxLength: 100) == nil)
+        let grown = try HQBodyReader(resource: .file(path: path, size: 3))
+        #expect(try grown.next(maxLength: 2) == [1, 2])
+        #expect(try grown.next(maxLength: 100) == [3])
+        #expect(try grown.next(maxLength: 100) == nil)
+    }
+
     @Test("a missing file fails to open with a readable error")
     func missing() {
         #expect(throws: HQResourceError.self) {
