@@ -81,6 +81,10 @@ struct Client: AsyncParsableCommand {
         if urls.count > 1, let output = self.output, !Self.isDirectory(output) {
             throw ValidationError("-o \(output) must be an existing directory when fetching \(urls.count) URLs")
         }
+        let paths = self.outputPaths(for: urls).compactMap { $0 }
+        if let clash = paths.first(where: { path in paths.filter { $0 == path }.count > 1 }) {
+            throw ValidationError("two URLs would be saved as \(clash); fetch them separately or drop -o")
+        }
     }
 
     /// The URLs, all on one HOST:PORT.
