@@ -7,7 +7,7 @@ struct MPQUIC: AsyncParsableCommand {
         commandName: "mpquic",
         abstract: "A QUIC and Multipath QUIC transport: tools.",
         version: MPQUICVersion.string,
-        subcommands: [Bench.self, Relay.self, RelayCheck.self]
+        subcommands: [Bench.self, Relay.self, RelayCheck.self, Probe.self]
     )
 }
 
