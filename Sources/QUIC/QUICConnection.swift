@@ -67,7 +67,8 @@ public final class QUICConnection: Sendable {
     public func openStream(bidirectional: Bool = true) async throws -> QUICStream {
         let direction: StreamID.Direction = bidirectional ? .bidirectional : .unidirectional
         let driver = self.driver
-        let id = try await driver.suspend(self.handle) { (slot, continuation: CheckedContinuation<StreamID, any Error>) in
+        let id = try await driver.suspend(self.handle) {
+            (slot, continuation: CheckedContinuation<StreamID, any Error>) in
             do throws(StreamError) {
                 continuation.resume(returning: try slot.connection.openStream(direction))
             } catch .streamLimitReached {

@@ -31,7 +31,9 @@ public struct QUICConnectionStatistics: Sendable, Hashable {
     init(slot: ConnectionSlot, now: QUICInstant) {
         let connection = slot.connection
         let stats = connection.stats
-        self.handshakeDuration = slot.handshakeCompletedAt.map { Duration.nanoseconds(($0 - slot.startedAt).nanoseconds) }
+        self.handshakeDuration = slot.handshakeCompletedAt.map {
+            Duration.nanoseconds(($0 - slot.startedAt).nanoseconds)
+        }
         self.age = .nanoseconds((now - slot.startedAt).nanoseconds)
         self.smoothedRTT = .nanoseconds(connection.smoothedRTT.nanoseconds)
         self.congestionWindow = connection.congestionWindow

@@ -74,7 +74,11 @@ public final class QUICStream: Sendable, AsyncSequence {
         let id = self.id
         let driver = self.connection.driver
         try await driver.withSlot(self.connection.handle) { slot in
-            do throws(StreamError) { try slot.connection.finish(id) } catch { throw driver.streamFailure(error, slot: slot) }
+            do throws(StreamError) {
+                try slot.connection.finish(id)
+            } catch {
+                throw driver.streamFailure(error, slot: slot)
+            }
         }
     }
 

@@ -14,10 +14,14 @@ struct Client: AsyncParsableCommand {
             A progress bar is drawn on stderr when it is a terminal; a summary follows, and with --json one \
             JSON object on stdout. Exits 1 on any failure, with the URL and the close reason on stderr.
 
+            The server's certificate is checked against the system's trust roots plus the development \
+            certificate `mpquic server` generates when it has no --cert (kept in ~/.cache/mpquic), so the two \
+            work together on one machine as they are; --ca replaces those roots, --insecure checks nothing.
+
             Examples:
-              mpquic client --insecure https://127.0.0.1:4433/100000000
-              mpquic client --insecure --zero-rtt --json https://127.0.0.1:4433/1000 https://127.0.0.1:4433/2000
-              mpquic client --insecure --handshakes 100 https://127.0.0.1:4433/
+              mpquic client https://127.0.0.1:4433/10000000 -o /tmp/x
+              mpquic client --zero-rtt --json https://127.0.0.1:4433/1000 https://127.0.0.1:4433/2000
+              mpquic client --handshakes 100 https://127.0.0.1:4433/
             """
     )
 
@@ -45,7 +49,9 @@ struct Client: AsyncParsableCommand {
     @Flag(help: "Offer ChaCha20-Poly1305 only.")
     var chacha20 = false
 
-    @Flag(help: "Move to a new local port once a third of the bytes arrived (or after 200 ms).")
+    @Flag(help: """
+        Move to a new local port once a third of the bytes arrived (the first 64 KiB when sizes are unknown).
+        """)
     var migrate = false
 
     @Option(help: ArgumentHelp("Like --migrate, to this local address (e.g. 127.0.0.2).", valueName: "host"))
@@ -148,6 +154,10 @@ struct Client: AsyncParsableCommand {
             } catch {
                 throw ValidationError("cannot load --ca \(ca): \(error)")
             }
+        } else if let development = DevelopmentIdentity.trustRoots() {
+            // The system's roots plus the certificate `mpquic server` generates for local use.
+            let system = (try? TrustRoots.system().certificates) ?? []
+            options.verification = .roots(TrustRoots(system + development.certificates))
         }
         return ClientTransfer.Settings(
             urls: urls, outputs: self.outputPaths(for: urls), configuration: configuration, options: options,

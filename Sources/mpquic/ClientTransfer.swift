@@ -173,12 +173,11 @@ struct ClientTransfer: Sendable {
         if self.settings.migrate {
             let host = self.settings.migrateTo
             tasks.append(Task {
-                if let total {
-                    while progress.bytes < total / 3, !Task.isCancelled {
-                        try? await Task.sleep(for: .milliseconds(2))
-                    }
-                } else {
-                    try? await Task.sleep(for: .milliseconds(200))
+                // A third of the bytes when the sizes are known; otherwise the first 64 KiB, so that most of even a
+                // small transfer crosses the new path.
+                let threshold = total.map { $0 / 3 } ?? 65_536
+                while progress.bytes < threshold, !Task.isCancelled {
+                    try? await Task.sleep(for: .milliseconds(1))
                 }
                 guard !Task.isCancelled else { return }
                 do {

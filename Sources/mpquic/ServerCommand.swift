@@ -94,8 +94,10 @@ struct Server: AsyncParsableCommand {
                 throw ValidationError("cannot load --cert \(cert) / --key \(key): \(error)")
             }
         }
-        Console.error("server: using a generated self-signed certificate (clients need --insecure)")
-        return try DevelopmentCertificate.generate(now: Date())
+        let identity = try DevelopmentIdentity.loadOrCreate(now: Date())
+        Console.error("server: using the development certificate in \(DevelopmentIdentity.path) (mpquic client "
+            + "trusts it; give other clients that file as their CA)")
+        return identity
     }
 
     /// Answers every request stream of one connection, then logs one line about it.
