@@ -26,7 +26,7 @@ struct Server: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Serve the files under this directory.", valueName: "dir"))
     var root: String?
 
-    @Option(help: ArgumentHelp("Certificate chain (PEM); without it a self-signed one is generated.",
+    @Option(help: ArgumentHelp("Certificate chain (PEM); without it, a self-signed one kept in ~/.cache/mpquic.",
                                valueName: "pem"))
     var cert: String?
 

@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 import Logging
 import NIOCore
 import NIOPosix
@@ -297,6 +298,7 @@ final class EndpointDriver: @unchecked Sendable {
         let role = self.isServer ? "server" : "client"
         let path = "\(directory)/\(odcid)-\(role).sqlog"
         do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             connection.qlog = try QlogFileSink(path: path, trace: QlogTrace(
                 title: "mpquic \(role)", vantagePoint: self.isServer ? .server : .client,
                 originalDestinationCID: connection.originalDestinationConnectionID,
