@@ -16,6 +16,8 @@ public enum QUICError: Error, Hashable, Sendable, CustomStringConvertible {
     case endpointClosed
     /// A socket could not be opened or used.
     case socket(String)
+    /// Another task is already waiting to read this stream.
+    case concurrentRead
 
     public var description: String {
         switch self {
@@ -28,6 +30,7 @@ public enum QUICError: Error, Hashable, Sendable, CustomStringConvertible {
                 : "datagram larger than the \(maximum) bytes the peer accepts"
         case .endpointClosed: return "the endpoint is closed"
         case .socket(let reason): return "socket error: \(reason)"
+        case .concurrentRead: return "another task is already reading this stream"
         }
     }
 }

@@ -5,7 +5,8 @@ import QUICTransport
 /// ```swift
 /// for try await chunk in stream { process(chunk) }
 /// ```
-/// One task should read a stream at a time; writes from several tasks are queued in call order per task.
+/// One task reads a stream at a time (a second concurrent read throws ``QUICError/concurrentRead``); writes from
+/// several tasks are queued and go out whole, in the order they reached the connection.
 public final class QUICStream: Sendable, AsyncSequence {
     public typealias Element = [UInt8]
 
@@ -29,7 +30,7 @@ public final class QUICStream: Sendable, AsyncSequence {
         return try await driver.suspend(self.connection.handle) {
             (slot, continuation: CheckedContinuation<[UInt8]?, any Error>) in
             if slot.readers[id] != nil {
-                continuation.resume(throwing: QUICError.stream(.wrongDirection(id)))
+                continuation.resume(throwing: QUICError.concurrentRead)
                 return
             }
             switch driver.readNow(id, maxLength: limit, slot: slot) {
@@ -60,11 +61,8 @@ public final class QUICStream: Sendable, AsyncSequence {
         let driver = self.connection.driver
         let id = self.id
         try await driver.suspend(self.connection.handle) { (slot, continuation: CheckedContinuation<Void, any Error>) in
-            guard slot.writers[id] == nil else {
-                continuation.resume(throwing: QUICError.stream(.wrongDirection(id)))
-                return
-            }
-            slot.writers[id] = ConnectionSlot.PendingWrite(bytes: array, offset: 0, continuation: continuation)
+            slot.writers[id, default: []].append(
+                ConnectionSlot.PendingWrite(bytes: array, offset: 0, continuation: continuation))
             driver.continueWrite(on: id, slot: slot)
         }
     }
@@ -92,7 +90,7 @@ public final class QUICStream: Sendable, AsyncSequence {
             } catch {
                 throw driver.streamFailure(error, slot: slot)
             }
-            if let writer = slot.writers.removeValue(forKey: id) {
+            for writer in slot.writers.removeValue(forKey: id) ?? [] {
                 writer.continuation.resume(throwing: QUICError.stream(.resetLocally(errorCode: errorCode)))
             }
         }

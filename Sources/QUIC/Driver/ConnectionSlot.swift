@@ -26,9 +26,11 @@ final class ConnectionSlot {
     var handshakeWaiters: [CheckedContinuation<Void, any Error>] = []
     var closedWaiters: [CheckedContinuation<ConnectionCloseReason, any Error>] = []
     var readers: [StreamID: (maxLength: Int, continuation: CheckedContinuation<[UInt8]?, any Error>)] = [:]
-    var writers: [StreamID: PendingWrite] = [:]
+    /// Writes waiting for send-buffer space, per stream, in call order (the first is being offered).
+    var writers: [StreamID: [PendingWrite]] = [:]
     var openWaiters: [(direction: StreamID.Direction, continuation: CheckedContinuation<StreamID, any Error>)] = []
-    /// Streams whose FIN has been handed to the application (reads then return nil).
+    /// Streams whose last bytes were returned together with the FIN: the next read returns nil (then the entry
+    /// goes, so the set stays small).
     var finishedStreams: Set<StreamID> = []
     /// Streams the peer reset or asked us to stop sending on, with the code.
     var resetStreams: [StreamID: UInt64] = [:]
@@ -67,7 +69,9 @@ final class ConnectionSlot {
         self.handshakeWaiters.removeAll()
         for (_, reader) in self.readers { reader.continuation.resume(throwing: error) }
         self.readers.removeAll()
-        for (_, writer) in self.writers { writer.continuation.resume(throwing: error) }
+        for (_, queue) in self.writers {
+            for writer in queue { writer.continuation.resume(throwing: error) }
+        }
         self.writers.removeAll()
         for waiter in self.openWaiters { waiter.continuation.resume(throwing: error) }
         self.openWaiters.removeAll()

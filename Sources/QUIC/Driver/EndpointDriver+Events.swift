@@ -78,7 +78,7 @@ extension EndpointDriver {
                 reader.continuation.resume(throwing: QUICError.streamReset(errorCode: code))
             }
         case .stopSendingRequested(let id, let code):
-            if let writer = slot.writers.removeValue(forKey: id) {
+            for writer in slot.writers.removeValue(forKey: id) ?? [] {
                 writer.continuation.resume(throwing: QUICError.streamReset(errorCode: code))
             }
         case .streamsAvailable(let direction):
@@ -126,13 +126,15 @@ extension EndpointDriver {
 
     /// What a read returns now: bytes, nil at the end, an error, or `.none` when the caller must wait.
     func readNow(_ id: StreamID, maxLength: Int, slot: ConnectionSlot) -> Result<[UInt8]?, QUICError>? {
-        if slot.finishedStreams.contains(id) { return .success(nil) }
-        if let code = slot.resetStreams[id] { return .failure(.streamReset(errorCode: code)) }
+        if slot.finishedStreams.remove(id) != nil { return .success(nil) }
+        if let code = slot.resetStreams.removeValue(forKey: id) { return .failure(.streamReset(errorCode: code)) }
         var bytes: [UInt8] = []
         do {
             let (count, fin) = try slot.connection.read(id, into: &bytes, maxLength: maxLength)
-            if fin { slot.finishedStreams.insert(id) }
-            if count > 0 { return .success(bytes) }
+            if count > 0 {
+                if fin { slot.finishedStreams.insert(id) }
+                return .success(bytes)
+            }
             if fin { return .success(nil) }
         } catch {
             return .failure(self.streamFailure(error, slot: slot))
@@ -141,22 +143,26 @@ extension EndpointDriver {
         return .none
     }
 
-    /// Offers the rest of a pending write to the stream.
+    /// Offers queued writes to the stream, oldest first, until one does not fit.
     func continueWrite(on id: StreamID, slot: ConnectionSlot) {
-        guard var writer = slot.writers[id] else { return }
-        do {
-            let accepted = try slot.connection.write(writer.bytes[writer.offset...], to: id)
-            writer.offset += accepted
-        } catch {
-            slot.writers[id] = nil
-            writer.continuation.resume(throwing: self.streamFailure(error, slot: slot))
-            return
-        }
-        if writer.offset == writer.bytes.count {
-            slot.writers[id] = nil
+        while var queue = slot.writers[id], var writer = queue.first {
+            do {
+                let accepted = try slot.connection.write(writer.bytes[writer.offset...], to: id)
+                writer.offset += accepted
+            } catch {
+                slot.writers[id] = nil
+                let failure = self.streamFailure(error, slot: slot)
+                for waiting in queue { waiting.continuation.resume(throwing: failure) }
+                return
+            }
+            guard writer.offset == writer.bytes.count else {
+                queue[0] = writer
+                slot.writers[id] = queue
+                return
+            }
+            queue.removeFirst()
+            slot.writers[id] = queue.isEmpty ? nil : queue
             writer.continuation.resume()
-        } else {
-            slot.writers[id] = writer
         }
     }
 
