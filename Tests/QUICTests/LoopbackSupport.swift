@@ -21,9 +21,7 @@ final class LoopbackServer: Sendable {
         let identity = try DevelopmentCertificate.generate(now: Date())
         var options = QUICServerOptions(identity: identity)
         configure(&options)
-        var configuration = QUICConfiguration(alpn: ["test"])
-        configuration.transport.maxDatagramFrameSize = 1_200
-        configuration.keyLogPath = nil
+        var configuration = clientConfiguration()
         adjust(&configuration)
         let endpoint = try await QUICEndpoint.server(host: "127.0.0.1", port: 0, configuration: configuration,
                                                      options: options)
@@ -87,9 +85,13 @@ func fetch(_ count: Int, on connection: QUICConnection) async throws -> [UInt8] 
     return try await stream.readAll(limit: count + 1)
 }
 
+/// The configuration of the test clients and servers. `swift test` runs suites in parallel, and CPU-bound
+/// simulator tests can hold every thread of the cooperative pool for a minute, so the applications here may not run
+/// for that long: PINGs from the event loop keep their connections from idling out meanwhile.
 func clientConfiguration() -> QUICConfiguration {
     var configuration = QUICConfiguration(alpn: ["test"])
     configuration.transport.maxDatagramFrameSize = 1_200
+    configuration.transport.keepAliveInterval = .seconds(1)
     configuration.keyLogPath = nil
     return configuration
 }

@@ -86,8 +86,8 @@ extension EndpointDriver {
         }
     }
 
-    /// Checks the peer's certificate off the event loop (chain building may take a while) and hands the verdict
-    /// back to the connection.
+    /// Checks the peer's certificate in a task that runs on this event loop (see ``EventLoopTaskExecutor``) and hands
+    /// the verdict back to the connection.
     private func verify(_ request: PeerVerificationRequest, slot: ConnectionSlot) {
         let handle = slot.handle
         guard let verifier = slot.verifier else {
@@ -97,7 +97,7 @@ extension EndpointDriver {
                 now: self.now())
             return
         }
-        Task {
+        Task(executorPreference: self.taskExecutor) {
             let verdict = await verifier.verdict(for: request)
             self.loop.execute {
                 guard let slot = self.slots[handle] else { return }

@@ -28,6 +28,8 @@ final class EndpointDriver: @unchecked Sendable {
     let logger: Logger
     let metrics: DriverMetrics
     let isServer: Bool
+    /// Runs certificate checks on `loop`.
+    let taskExecutor: EventLoopTaskExecutor
     private(set) var sockets: [Socket] = []
     var slots: [ConnectionHandle: ConnectionSlot] = [:]
     var acceptContinuation: AsyncStream<QUICConnection>.Continuation?
@@ -50,6 +52,7 @@ final class EndpointDriver: @unchecked Sendable {
         self.logger = configuration.logger
         self.metrics = DriverMetrics(role: isServer ? "server" : "client")
         self.isServer = isServer
+        self.taskExecutor = EventLoopTaskExecutor(loop: loop)
         self.segmentationOffload = configuration.segmentationOffload
         self.sendBuffer.reserveCapacity(2_048)
         self.receiveBuffer.reserveCapacity(65_536)
