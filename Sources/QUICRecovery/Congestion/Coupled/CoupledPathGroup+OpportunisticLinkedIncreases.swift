@@ -41,7 +41,7 @@ extension CoupledPathGroup {
         self.forEachPath(as: member, own: own) { path in
             rate += path.rate
             pathCount += 1
-            largestWindow = Swift.max(largestWindow, path.congestionWindow)
+            largestWindow = Swift.max(largestWindow, path.windowInDatagrams)
             bestScore = Swift.max(bestScore, Self.bestPathScore(path))
         }
         guard rate > 0, rate.isFinite else { return OpportunisticIncrease(coupled: 0, alpha: 0) }
@@ -50,7 +50,7 @@ extension CoupledPathGroup {
         var largestCount = 0
         var collectedCount = 0
         self.forEachPath(as: member, own: own) { path in
-            if path.congestionWindow == largestWindow {
+            if path.windowInDatagrams == largestWindow {
                 largestCount += 1
             } else if Self.bestPathScore(path) == bestScore {
                 collectedCount += 1
@@ -58,7 +58,7 @@ extension CoupledPathGroup {
         }
         var alpha = 0.0
         if collectedCount > 0 {
-            if own.congestionWindow == largestWindow {
+            if own.windowInDatagrams == largestWindow {
                 alpha = -1 / Double(pathCount * largestCount)
             } else if Self.bestPathScore(own) == bestScore {
                 alpha = 1 / Double(pathCount * collectedCount)

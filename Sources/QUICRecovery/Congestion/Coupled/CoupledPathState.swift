@@ -16,12 +16,24 @@ public struct CoupledPathState: Hashable, Sendable {
     /// OLIA's l_r: the bytes acknowledged between the path's last two losses, or since its last loss when
     /// that is more (all bytes acknowledged before the first loss). Unused by LIA.
     public var interLossBytes: Int
+    /// The path's maximum datagram size, the unit OLIA compares windows in.
+    public var maxDatagramSize: Int
 
     @inlinable
-    public init(congestionWindow: Int, smoothedRTT: QUICDuration, interLossBytes: Int = 0) {
+    public init(congestionWindow: Int, smoothedRTT: QUICDuration, interLossBytes: Int = 0,
+                maxDatagramSize: Int = 1_200) {
         self.congestionWindow = congestionWindow
         self.smoothedRTT = smoothedRTT
         self.interLossBytes = interLossBytes
+        self.maxDatagramSize = maxDatagramSize
+    }
+
+    /// The window in whole datagrams. OLIA's set M holds the paths with the largest window counted in
+    /// packets, as the paper does; in bytes, two paths that grow together would swap places on almost
+    /// every acknowledgment and push each other's windows around instead of growing.
+    @inlinable
+    public var windowInDatagrams: Int {
+        Swift.max(self.congestionWindow, 0) / Swift.max(self.maxDatagramSize, 1)
     }
 
     /// The window as a non-negative number of bytes.

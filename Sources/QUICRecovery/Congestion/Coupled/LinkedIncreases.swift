@@ -27,7 +27,7 @@ public struct LinkedIncreases: CoupledCongestionController {
         self.smoothedRTT = initialRTT
         self.bytesAckedInAvoidance = 0
         self.member = group.join(CoupledPathState(congestionWindow: self.reno.congestionWindow,
-                                                  smoothedRTT: initialRTT))
+                                                  smoothedRTT: initialRTT, maxDatagramSize: maxDatagramSize))
     }
 
     public var congestionWindow: Int {
@@ -53,7 +53,8 @@ public struct LinkedIncreases: CoupledCongestionController {
 
     /// What this path publishes to its group.
     public var pathState: CoupledPathState {
-        CoupledPathState(congestionWindow: self.reno.congestionWindow, smoothedRTT: self.smoothedRTT)
+        CoupledPathState(congestionWindow: self.reno.congestionWindow, smoothedRTT: self.smoothedRTT,
+                         maxDatagramSize: self.reno.maxDatagramSize)
     }
 
     public func isInRecovery(sentTime: QUICInstant) -> Bool {

@@ -31,7 +31,7 @@ public struct OpportunisticLinkedIncreases: CoupledCongestionController {
         self.smoothedRTT = initialRTT
         self.interLossDistance = InterLossDistance()
         self.member = group.join(CoupledPathState(congestionWindow: self.reno.congestionWindow,
-                                                  smoothedRTT: initialRTT))
+                                                  smoothedRTT: initialRTT, maxDatagramSize: maxDatagramSize))
     }
 
     public var congestionWindow: Int {
@@ -63,7 +63,7 @@ public struct OpportunisticLinkedIncreases: CoupledCongestionController {
     /// What this path publishes to its group.
     public var pathState: CoupledPathState {
         CoupledPathState(congestionWindow: self.reno.congestionWindow, smoothedRTT: self.smoothedRTT,
-                         interLossBytes: self.interLossDistance.bytes)
+                         interLossBytes: self.interLossDistance.bytes, maxDatagramSize: self.reno.maxDatagramSize)
     }
 
     public func isInRecovery(sentTime: QUICInstant) -> Bool {
