@@ -121,6 +121,14 @@ struct CoupledLinkedIncreasesTests {
         #expect(empty.linkedIncreasesAlpha(as: nothing, own: Self.state(0, rttMilliseconds: 5)) == 1)
         #expect(empty.linkedIncreaseThreshold(as: nothing, own: Self.state(0, rttMilliseconds: 5)) == 1)
 
+        // A huge window on a very short path next to a small slow one: the threshold saturates, no trap.
+        let extreme = CoupledPathGroup()
+        _ = extreme.join(CoupledPathState(congestionWindow: Int.max / 2, smoothedRTT: .zero))
+        let small = extreme.join(Self.state(2_400, rttMilliseconds: 1_000))
+        #expect(extreme.linkedIncreaseThreshold(as: small, own: Self.state(2_400, rttMilliseconds: 1_000))
+                == Int.max / 2)
+        #expect(extreme.linkedIncreasesAlpha(as: small, own: Self.state(2_400, rttMilliseconds: 1_000)).isFinite)
+
         // A controller whose RTT samples are zero still grows, by finite steps.
         var lia = LinkedIncreases(group: group)
         let zero = estimator(sample: .zero)

@@ -27,8 +27,9 @@ extension CoupledPathGroup {
         let sums = self.linkedIncreasesSums(as: member, own: own)
         guard sums.maxRateGrowth > 0 else { return ownWindow }
         let coupled = (sums.rate * sums.rate / sums.maxRateGrowth).rounded()
-        // A window of a few gigabytes is far beyond any path; beyond that the increase is simply very slow.
-        guard coupled.isFinite, coupled < Double(Int32.max) * Double(Int32.max) else { return Int.max / 2 }
+        // Beyond 10^18 bytes per datagram of growth the window does not grow in practice; the bound also keeps
+        // the conversion to Int in range.
+        guard coupled.isFinite, coupled < 1e18 else { return Int.max / 2 }
         return Swift.max(ownWindow, Int(coupled))
     }
 
