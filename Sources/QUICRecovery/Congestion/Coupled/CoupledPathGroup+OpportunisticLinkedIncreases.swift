@@ -17,8 +17,9 @@ extension CoupledPathGroup {
         }
 
         /// The window increase in bytes for `bytesAcked` acknowledged on a path whose window is `window`
-        /// bytes: windows in datagrams grow by (coupled' + alpha_r / w_r) per datagram acknowledged, which
-        /// in bytes is bytes_acked * MSS * (coupled + alpha_r / window). Negative when alpha_r is.
+        /// bytes. Counted in datagrams, the window grows by (w_r/rtt_r^2) / (sum_p w_p/rtt_p)^2 + alpha_r / w_r
+        /// per datagram acknowledged; counted in bytes that is bytes_acked * MSS * (coupled + alpha_r / window).
+        /// Negative when alpha_r is and outweighs the coupled term.
         public func bytes(acked bytesAcked: Int, window: Double, maxDatagramSize: Int) -> Double {
             guard window > 0 else { return 0 }
             return Double(bytesAcked) * Double(maxDatagramSize) * (self.coupled + self.alpha / window)
