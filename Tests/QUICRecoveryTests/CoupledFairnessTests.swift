@@ -122,3 +122,35 @@ struct CoupledFairnessTests {
         #expect(fastShare.last ?? 0 > fastShare.first ?? 1)
     }
 }
+
+/// RFC 6356 goal 2 on a shared drop-tail bottleneck (``CoupledBottleneckSimulation``): a single-path
+/// NewReno flow and a two-path connection whose paths both cross the same 12 Mbit/s link.
+@Suite("Coupled congestion control: a shared bottleneck")
+struct CoupledSharedBottleneckTests {
+    static func shares(_ algorithm: CoupledFairnessTests.Algorithm, rtt: Int64 = 40,
+                       buffer: Double = 60_000) -> (single: Double, multipath: Double) {
+        let group = CoupledPathGroup()
+        var simulation = CoupledBottleneckSimulation([NewReno(), algorithm.make(group), algorithm.make(group)],
+                                                     baseRTT: .milliseconds(rtt), rate: 1_500_000, buffer: buffer)
+        simulation.run(until: ms(120_000), measureFrom: ms(20_000))
+        let delivered = simulation.delivered.map(Double.init)
+        return (delivered[0], delivered[1] + delivered[2])
+    }
+
+    /// Two uncoupled NewReno paths take about twice the single flow's bytes. Coupled, the connection takes
+    /// far less: about 1.2 to 1.5 times the single flow's share on this model (drop-tail overflows often
+    /// hit one path of the pair and the single flow in the same round trip, and halving one path is a
+    /// smaller cut than halving the single flow), never less than a fair share.
+    @Test(arguments: [CoupledFairnessTests.Algorithm.lia, .olia], [(Int64(40), 60_000.0), (80, 150_000)])
+    func aCoupledConnectionTakesFarLessThanTwoFlows(algorithm: CoupledFairnessTests.Algorithm,
+                                                    link: (rtt: Int64, buffer: Double)) {
+        let uncoupled = Self.shares(.newReno, rtt: link.rtt, buffer: link.buffer)
+        let coupled = Self.shares(algorithm, rtt: link.rtt, buffer: link.buffer)
+        let uncoupledRatio = uncoupled.multipath / uncoupled.single
+        let coupledRatio = coupled.multipath / coupled.single
+        #expect(uncoupledRatio > 1.8, "uncoupled/single = \(uncoupledRatio)")
+        #expect(coupledRatio > 0.9 && coupledRatio < 1.6, "coupled/single = \(coupledRatio)")
+        // The link stays busy: together the flows deliver at least 90% of its capacity over 100 s.
+        #expect(coupled.single + coupled.multipath > 0.9 * 1_500_000 * 100)
+    }
+}
