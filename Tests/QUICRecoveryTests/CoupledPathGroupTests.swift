@@ -103,3 +103,35 @@ struct CoupledPathGroupTests {
         }
     }
 }
+
+@Suite("Coupled congestion control: inactive (backup) paths")
+struct CoupledInactivePathTests {
+    @Test func anInactivePathIsNotCountedByTheOthers() throws {
+        let group = CoupledPathGroup()
+        let active = LinkedIncreases(group: group)
+        let backup = OpportunisticLinkedIncreases(group: group)
+        let own = active.pathState
+        // Two identical paths: alpha 1/2, threshold 4 windows.
+        #expect(group.linkedIncreaseThreshold(as: active.member, own: own) == 48_000)
+        group.setActive(false, controllerOf: backup)
+        #expect(!group.isActive(backup.member))
+        #expect(group.isActive(active.member))
+        #expect(group.count == 2)
+        // Alone in the counted set: NewReno's threshold, and OLIA's coupled term is 1/window.
+        #expect(group.linkedIncreaseThreshold(as: active.member, own: own) == 12_000)
+        // The inactive path still sees itself and the active one: same RTT, so the coupled term is
+        // 12000 / (12000 + 12000)^2 = 1/48000.
+        let increase = group.opportunisticIncrease(as: backup.member, own: backup.pathState)
+        #expect(abs(increase.coupled - 1.0 / 48_000) <= 1e-12 / 48_000)
+        group.setActive(true, controllerOf: backup)
+        #expect(group.linkedIncreaseThreshold(as: active.member, own: own) == 48_000)
+        // Leaving and rejoining: a reused slot is active again; ignored for uncoupled controllers.
+        group.leave(controllerOf: backup)
+        #expect(!group.isActive(backup.member))
+        let later = LinkedIncreases(group: group)
+        #expect(group.isActive(later.member))
+        group.setActive(false, controllerOf: NewReno())
+        #expect(try #require(group.member(of: later)) == later.member)
+        #expect(group.member(of: NewReno()) == nil)
+    }
+}

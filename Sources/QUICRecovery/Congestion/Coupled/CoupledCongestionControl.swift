@@ -16,8 +16,9 @@ public enum CoupledCongestionAlgorithm: String, Sendable, CaseIterable {
 
     /// A controller for a new path of the connection whose paths share `group`; the controller joins it.
     ///
-    /// One group per connection: make it with the connection, pass it for every path, and call
-    /// ``CoupledPathGroup/leave(controllerOf:)`` when a path is abandoned.
+    /// One group per connection: make it with the connection, pass it for every path, call
+    /// ``CoupledPathGroup/leave(controllerOf:)`` when a path is abandoned and
+    /// ``CoupledPathGroup/setActive(_:controllerOf:)`` when a path becomes a backup or available again.
     public func makeController(group: CoupledPathGroup, maxDatagramSize: Int,
                                initialRTT: QUICDuration = RTTEstimator.defaultInitialRTT) -> any CongestionController {
         switch self {
@@ -34,7 +35,19 @@ extension CoupledPathGroup {
     /// Removes the path of `controller` from the group when it is one of this group's coupled controllers
     /// (uncoupled controllers are ignored), so that a connection can call it for every path it drops.
     public func leave(controllerOf controller: any CongestionController) {
-        guard let coupled = controller as? any CoupledCongestionController, coupled.group === self else { return }
-        self.leave(coupled.member)
+        guard let member = self.member(of: controller) else { return }
+        self.leave(member)
+    }
+
+    /// ``setActive(_:for:)`` for the path of `controller` (uncoupled controllers are ignored).
+    public func setActive(_ active: Bool, controllerOf controller: any CongestionController) {
+        guard let member = self.member(of: controller) else { return }
+        self.setActive(active, for: member)
+    }
+
+    /// The member of `controller` when it is one of this group's coupled controllers.
+    public func member(of controller: any CongestionController) -> Member? {
+        guard let coupled = controller as? any CoupledCongestionController, coupled.group === self else { return nil }
+        return coupled.member
     }
 }

@@ -10,8 +10,9 @@
 /// `Sendable`. Controllers are values that keep a reference to their group, so copies of one controller
 /// (a saved initial state, say) speak for the same path.
 ///
-/// The connection removes a path with ``leave(_:)`` when the path is abandoned or stops carrying data
-/// (a backup path): paths in the group make the others more cautious.
+/// The connection removes a path with ``leave(_:)`` when the path is abandoned, and sets a path that
+/// stops carrying data for a while (a backup path) inactive with ``setActive(_:for:)``: every path counted
+/// makes the others more cautious.
 public final class CoupledPathGroup {
     /// A path's place in the group.
     ///
@@ -32,6 +33,8 @@ public final class CoupledPathGroup {
     struct Slot {
         @usableFromInline var generation: UInt32
         @usableFromInline var state: CoupledPathState?
+        /// Whether the other paths count this one (it keeps publishing either way).
+        @usableFromInline var isActive: Bool
     }
 
     @usableFromInline var slots: [Slot]
@@ -40,13 +43,25 @@ public final class CoupledPathGroup {
         self.slots = []
     }
 
-    /// The number of paths in the group.
+    /// The number of paths in the group, active or not.
     public var count: Int {
         var count = 0
         for slot in self.slots where slot.state != nil {
             count += 1
         }
         return count
+    }
+
+    /// Counts or stops counting `member` in the other paths' coupling terms, e.g. while it is a backup path
+    /// that carries no data (draft-ietf-quic-multipath PATH_STATUS_BACKUP). A path still sees itself.
+    public func setActive(_ active: Bool, for member: Member) {
+        guard self.contains(member) else { return }
+        self.slots[member.slot].isActive = active
+    }
+
+    /// Whether `member` is in the group and counted by the other paths.
+    public func isActive(_ member: Member) -> Bool {
+        self.contains(member) && self.slots[member.slot].isActive
     }
 
     /// The members currently in the group, in slot order.
@@ -62,9 +77,10 @@ public final class CoupledPathGroup {
     public func join(_ state: CoupledPathState) -> Member {
         if let free = self.slots.firstIndex(where: { $0.state == nil }) {
             self.slots[free].state = state
+            self.slots[free].isActive = true
             return Member(slot: free, generation: self.slots[free].generation)
         }
-        self.slots.append(Slot(generation: 0, state: state))
+        self.slots.append(Slot(generation: 0, state: state, isActive: true))
         return Member(slot: self.slots.count - 1, generation: 0)
     }
 
@@ -95,7 +111,7 @@ public final class CoupledPathGroup {
         return self.slots[member.slot].state
     }
 
-    /// Calls `body` with the state of every path, `own` standing in for `member`.
+    /// Calls `body` with the state of every active path, `own` standing in for `member`.
     ///
     /// The asking path's freshest values are used even if it has not published them yet, and a path that
     /// has left still sees itself (then alone, it behaves like a single-path controller).
@@ -107,7 +123,7 @@ public final class CoupledPathGroup {
             if index == member.slot && slot.generation == member.generation {
                 sawOwn = true
                 body(own)
-            } else {
+            } else if slot.isActive {
                 body(state)
             }
         }
