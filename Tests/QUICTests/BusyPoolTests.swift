@@ -20,7 +20,7 @@ struct BusyPoolTests {
         let blockers = (0..<threads).map { _ in
             Task.detached {
                 // Deliberately synchronous: holds a pool thread the way CPU-bound application code does.
-                usleep(4_000_000)
+                _ = usleep(4_000_000)
             }
         }
         let connection = try await client.connect(host: "127.0.0.1", port: server.port, options: server.clientOptions)
