@@ -25,7 +25,8 @@ struct QUICCommandOptions: ParsableArguments {
             throw ValidationError("--alpn must be hq-interop or h3, not \"\(self.alpn)\"")
         }
         if let directory = self.qlogDirectory {
-            // The driver writes into the directory but does not create it.
+            // Created here too so that a path that cannot work fails before anything starts (the driver, which
+            // creates it per connection, could only log a warning then).
             do {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             } catch {

@@ -20,6 +20,8 @@ final class ConnectionSlot {
     let startedAt: QUICInstant
     var handshakeCompletedAt: QUICInstant?
     var closeReason: ConnectionCloseReason?
+    /// Whether ``finish(_:)`` ran.
+    private(set) var isFinished = false
     /// Server: handed to the application through `incomingConnections` once the handshake completed.
     var announced = false
 
@@ -63,6 +65,9 @@ final class ConnectionSlot {
 
     /// Fails every waiter and ends every sequence: the connection is over.
     func finish(_ reason: ConnectionCloseReason) {
+        // Called at the `.closed` event and again when the endpoint frees the connection: the second is a no-op.
+        guard !self.isFinished else { return }
+        self.isFinished = true
         if self.closeReason == nil { self.closeReason = reason }
         let error = QUICError.connectionClosed(reason)
         for waiter in self.handshakeWaiters { waiter.resume(throwing: error) }

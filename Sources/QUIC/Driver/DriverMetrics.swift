@@ -34,7 +34,7 @@ struct DriverMetrics: Sendable {
         self.bytesReceived.increment(by: bytes)
     }
 
-    func gsoBatch(segments: Int) { self.gsoWrites.increment() }
+    func gsoWrite() { self.gsoWrites.increment() }
     func accepted() { self.connectionsAccepted.increment() }
     func opened() { self.connectionsOpened.increment() }
     func closed() { self.connectionsClosed.increment() }

@@ -209,7 +209,8 @@ final class EndpointDriver: @unchecked Sendable {
     /// turns into `sendmmsg`.
     private func flush(now: QUICInstant) {
         var batch = TransmitBatch()
-        var touched: Set<Int> = []
+        // Which sockets got writes, as bits (sockets past 63 are simply always flushed): no set per service.
+        var touched: UInt64 = 0
         var datagrams = 0
         var bytes = 0
         while true {
@@ -226,11 +227,14 @@ final class EndpointDriver: @unchecked Sendable {
             }
             batch.append(transmit, socketIndex: index, bytes: self.sendBuffer[0..<transmit.length],
                          allocator: self.sockets[index].channel.allocator)
-            touched.insert(index)
+            touched |= index < 64 ? 1 << UInt64(index) : 0
         }
         self.write(&batch)
-        for index in touched { self.sockets[index].channel.flush() }
-        if datagrams > 0 { self.metrics.sent(datagrams: datagrams, bytes: bytes) }
+        guard datagrams > 0 else { return }
+        for index in self.sockets.indices where index >= 64 || touched & (1 << UInt64(index)) != 0 {
+            self.sockets[index].channel.flush()
+        }
+        self.metrics.sent(datagrams: datagrams, bytes: bytes)
     }
 
     private func write(_ batch: inout TransmitBatch) {
@@ -252,7 +256,7 @@ final class EndpointDriver: @unchecked Sendable {
                 }
             }
             channel.write(envelope, promise: promise)
-            self.metrics.gsoBatch(segments: batch.segments)
+            self.metrics.gsoWrite()
         } else {
             channel.write(envelope, promise: nil)
         }

@@ -4,6 +4,10 @@ public protocol CoupledCongestionController: CongestionController {
     var group: CoupledPathGroup { get }
     /// The controller's path in `group`.
     var member: CoupledPathGroup.Member { get }
+    /// Whether the path's window is below its slow start threshold.
+    var isInSlowStart: Bool { get }
+    /// When the current recovery period started; nil before the first one and after persistent congestion.
+    var congestionRecoveryStartTime: QUICInstant? { get }
 }
 
 /// The coupled congestion controllers a multipath connection can run on its paths, beside the uncoupled

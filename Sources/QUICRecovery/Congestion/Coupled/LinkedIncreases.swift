@@ -7,12 +7,12 @@
 /// resource than a single-path flow would (goal 2), and move traffic away from congested paths (goal 3).
 ///
 /// A path alone in its group behaves exactly like ``NewReno``.
-public struct LinkedIncreases: CoupledCongestionController {
+public struct LinkedIncreases: RenoCoupledPath {
     public let group: CoupledPathGroup
     public let member: CoupledPathGroup.Member
     var reno: RenoWindow
     /// The path's smoothed RTT as last reported (RFC 6356 uses rtt_i in alpha).
-    public private(set) var smoothedRTT: QUICDuration
+    public internal(set) var smoothedRTT: QUICDuration
     /// Bytes acknowledged in congestion avoidance since the window last grew.
     public private(set) var bytesAckedInAvoidance: Int
 
@@ -30,46 +30,10 @@ public struct LinkedIncreases: CoupledCongestionController {
                                                   smoothedRTT: initialRTT, maxDatagramSize: maxDatagramSize))
     }
 
-    public var congestionWindow: Int {
-        self.reno.congestionWindow
-    }
-
-    public var slowStartThreshold: Int {
-        self.reno.slowStartThreshold
-    }
-
-    public var maxDatagramSize: Int {
-        self.reno.maxDatagramSize
-    }
-
-    /// When the current recovery period started; nil before the first one and after persistent congestion.
-    public var congestionRecoveryStartTime: QUICInstant? {
-        self.reno.recoveryStartTime
-    }
-
-    public var isInSlowStart: Bool {
-        self.reno.isInSlowStart
-    }
-
     /// What this path publishes to its group.
     public var pathState: CoupledPathState {
         CoupledPathState(congestionWindow: self.reno.congestionWindow, smoothedRTT: self.smoothedRTT,
                          maxDatagramSize: self.reno.maxDatagramSize)
-    }
-
-    public func isInRecovery(sentTime: QUICInstant) -> Bool {
-        self.reno.isInRecovery(sentTime: sentTime)
-    }
-
-    public mutating func onPacketSent(packetNumber: UInt64, bytes: Int, now: QUICInstant) {
-        // Cheap, and it brings the group up to date after the path's controller was replaced by a saved
-        // copy (RFC 9000 §9.4 resets congestion control when the path changes).
-        self.publish()
-    }
-
-    public mutating func onRTTSample(_ rtt: RTTEstimator, now: QUICInstant) {
-        self.smoothedRTT = rtt.smoothedRTT
-        self.publish()
     }
 
     public mutating func onPacketAcked(_ packet: CongestionPacket, isAppLimited: Bool, rtt: RTTEstimator,
@@ -92,31 +56,14 @@ public struct LinkedIncreases: CoupledCongestionController {
             }
         }
     }
+}
 
-    public mutating func onCongestionEvent(sentTime: QUICInstant, now: QUICInstant) {
-        if self.reno.onCongestionEvent(sentTime: sentTime, now: now) {
-            self.bytesAckedInAvoidance = 0
-            self.publish()
-        }
+extension LinkedIncreases {
+    mutating func recoveryPeriodStarted() {
+        self.bytesAckedInAvoidance = 0
     }
 
-    public mutating func onPacketsLost(largestLostSentTime: QUICInstant, persistentCongestion: Bool,
-                                       now: QUICInstant) {
-        // RFC 9002 B.8: "OnCongestionEvent(sent_time_of_last_loss)", then the persistent congestion reset.
-        self.onCongestionEvent(sentTime: largestLostSentTime, now: now)
-        if persistentCongestion {
-            self.reno.onPersistentCongestion()
-            self.bytesAckedInAvoidance = 0
-            self.publish()
-        }
-    }
-
-    public mutating func setMaxDatagramSize(_ size: Int) {
-        self.reno.setMaxDatagramSize(size)
-        self.publish()
-    }
-
-    private func publish() {
-        self.group.publish(self.pathState, for: self.member)
+    mutating func persistentCongestionOccurred() {
+        self.bytesAckedInAvoidance = 0
     }
 }

@@ -11,12 +11,12 @@
 ///
 /// A path alone in its group grows by bytes_acked * MSS / cwnd per ACK, NewReno's rate without its
 /// per-window rounding.
-public struct OpportunisticLinkedIncreases: CoupledCongestionController {
+public struct OpportunisticLinkedIncreases: RenoCoupledPath {
     public let group: CoupledPathGroup
     public let member: CoupledPathGroup.Member
     var reno: RenoWindow
     /// The path's smoothed RTT as last reported.
-    public private(set) var smoothedRTT: QUICDuration
+    public internal(set) var smoothedRTT: QUICDuration
     /// l_r, the bytes delivered between losses on this path.
     public private(set) var interLossDistance: InterLossDistance
 
@@ -34,50 +34,15 @@ public struct OpportunisticLinkedIncreases: CoupledCongestionController {
                                                   smoothedRTT: initialRTT, maxDatagramSize: maxDatagramSize))
     }
 
-    public var congestionWindow: Int {
-        self.reno.congestionWindow
-    }
-
     /// The window in bytes, with the fractions OLIA's per-ACK changes leave.
     public var exactCongestionWindow: Double {
         self.reno.window
-    }
-
-    public var slowStartThreshold: Int {
-        self.reno.slowStartThreshold
-    }
-
-    public var maxDatagramSize: Int {
-        self.reno.maxDatagramSize
-    }
-
-    /// When the current recovery period started; nil before the first one and after persistent congestion.
-    public var congestionRecoveryStartTime: QUICInstant? {
-        self.reno.recoveryStartTime
-    }
-
-    public var isInSlowStart: Bool {
-        self.reno.isInSlowStart
     }
 
     /// What this path publishes to its group.
     public var pathState: CoupledPathState {
         CoupledPathState(congestionWindow: self.reno.congestionWindow, smoothedRTT: self.smoothedRTT,
                          interLossBytes: self.interLossDistance.bytes, maxDatagramSize: self.reno.maxDatagramSize)
-    }
-
-    public func isInRecovery(sentTime: QUICInstant) -> Bool {
-        self.reno.isInRecovery(sentTime: sentTime)
-    }
-
-    public mutating func onPacketSent(packetNumber: UInt64, bytes: Int, now: QUICInstant) {
-        // Brings the group up to date after the controller was replaced by a saved copy (RFC 9000 §9.4).
-        self.publish()
-    }
-
-    public mutating func onRTTSample(_ rtt: RTTEstimator, now: QUICInstant) {
-        self.smoothedRTT = rtt.smoothedRTT
-        self.publish()
     }
 
     public mutating func onPacketAcked(_ packet: CongestionPacket, isAppLimited: Bool, rtt: RTTEstimator,
@@ -97,30 +62,13 @@ public struct OpportunisticLinkedIncreases: CoupledCongestionController {
         }
         self.publish()
     }
+}
 
-    public mutating func onCongestionEvent(sentTime: QUICInstant, now: QUICInstant) {
-        if self.reno.onCongestionEvent(sentTime: sentTime, now: now) {
-            self.interLossDistance.onLoss()
-            self.publish()
-        }
+extension OpportunisticLinkedIncreases {
+    mutating func recoveryPeriodStarted() {
+        // l_r restarts at each loss (a new recovery period, so losses within one period count once).
+        self.interLossDistance.onLoss()
     }
 
-    public mutating func onPacketsLost(largestLostSentTime: QUICInstant, persistentCongestion: Bool,
-                                       now: QUICInstant) {
-        // RFC 9002 B.8: "OnCongestionEvent(sent_time_of_last_loss)", then the persistent congestion reset.
-        self.onCongestionEvent(sentTime: largestLostSentTime, now: now)
-        if persistentCongestion {
-            self.reno.onPersistentCongestion()
-            self.publish()
-        }
-    }
-
-    public mutating func setMaxDatagramSize(_ size: Int) {
-        self.reno.setMaxDatagramSize(size)
-        self.publish()
-    }
-
-    private func publish() {
-        self.group.publish(self.pathState, for: self.member)
-    }
+    mutating func persistentCongestionOccurred() {}
 }
