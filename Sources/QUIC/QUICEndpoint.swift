@@ -95,7 +95,7 @@ public final class QUICEndpoint: Sendable {
         let local = try await self.driver.socketAddress(forRemote: remote)
         let token = options.resumption?.token ?? []
         let earlyData = tls.attemptEarlyData
-        let connection = try await self.driver.loop.submit { [driver = self.driver, tls] () -> QUICConnection in
+        let result = try await self.driver.loop.submit { [driver = self.driver, tls] () -> (QUICConnection, Bool) in
             guard !driver.isClosed else { throw QUICError.endpointClosed }
             let now = driver.now()
             let handle: ConnectionHandle
@@ -111,9 +111,12 @@ public final class QUICEndpoint: Sendable {
             slot.verifier = verifier
             driver.metrics.opened()
             driver.service()
-            return slot.facade
+            // Decided here, on the loop, before any answer from the server can be processed: checked after a
+            // later hop, a fast server's handshake may already be done and the first requests miss 0-RTT.
+            return (slot.facade, earlyData && connection.canSendEarlyData)
         }.get()
-        if earlyData, await connection.canSendEarlyData {
+        let (connection, sendsEarlyData) = result
+        if sendsEarlyData {
             return connection
         }
         try await connection.waitForHandshake()
