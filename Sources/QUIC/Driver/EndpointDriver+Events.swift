@@ -56,6 +56,21 @@ extension EndpointDriver {
         case .migrated(let from, let to):
             self.logger.info("connection migrated", metadata: ["from": "\(from)", "to": "\(to)"])
             slot.events.yield(.migrated(from: from, to: to))
+        case .multipathNegotiated:
+            slot.events.yield(.multipathNegotiated)
+        case .pathAvailable(let pathID, let fourTuple):
+            self.logger.info("path available", metadata: ["path": "\(pathID)", "tuple": "\(fourTuple)"])
+            slot.events.yield(.pathAvailable(pathID, fourTuple))
+        case .pathValidationFailed(let pathID):
+            self.logger.warning("path validation failed", metadata: ["path": "\(pathID)"])
+            slot.events.yield(.pathValidationFailed(pathID))
+        case .pathAbandoned(let pathID, let errorCode, let byPeer):
+            self.logger.info("path abandoned", metadata: [
+                "path": "\(pathID)", "code": "\(errorCode)", "by": "\(byPeer ? "peer" : "local")",
+            ])
+            slot.events.yield(.pathAbandoned(pathID, byPeer: byPeer))
+        case .peerPathStatus(let pathID, let status):
+            slot.events.yield(.peerPathStatus(pathID, status))
         case .closed(let reason):
             self.logger.info("connection closed", metadata: [
                 "remote": "\(slot.connection.fourTuple.remote)", "reason": "\(reason)",

@@ -13,7 +13,11 @@ extension Connection {
         case .padding, .ping:
             break
         case .ack(let ack):
-            try self.onAck(ack, level: level, now: now)
+            // draft-ietf-quic-multipath-21 §2.3: "ACK frames when used with the multipath extension acknowledge
+            // packets for the path with path ID 0."
+            // Initial and Handshake packets only travel on path 0. Once path 0 is gone, its ACKs are ignored.
+            guard let index = self.pathIndex(of: 0) else { return }
+            try self.onAck(ack, level: level, pathAt: index, frameType: Frame.ack(ack).frameType, now: now)
         case .crypto(let crypto):
             try self.receiveCrypto(crypto, level: level, now: now)
         case .stream(let stream):
@@ -52,7 +56,8 @@ extension Connection {
         case .pathChallenge(let data):
             // RFC 9000 §8.2.2: the response goes back on the path the challenge came from.
             if self.pathResponsesPending.count < 4 {
-                self.pathResponsesPending.append((data, fourTuple))
+                self.pathResponsesPending.append(PendingPathResponse(data: data, fourTuple: fourTuple,
+                                                                     pathID: self.path.id))
             }
         case .pathResponse(let data):
             self.onPathResponse(data, from: fourTuple, now: now)
@@ -83,19 +88,22 @@ extension Connection {
                 throw TransportError(.protocolViolation, frameType: 0xaf,
                                      reason: "requested max ack delay below min_ack_delay")
             }
-            let index = PacketNumberSpace.applicationData.rawValue
-            self.spaces[index].received.onAckFrequency(
+            // Applies to the path the frame arrived on (ACK frequency is per path).
+            self.path.received.onAckFrequency(
                 sequenceNumber: frame.sequenceNumber, ackElicitingThreshold: frame.ackElicitingThreshold,
                 requestedMaxAckDelayMicroseconds: frame.requestedMaxAckDelay,
                 reorderingThreshold: frame.reorderingThreshold)
         case .immediateAck:
-            self.spaces[PacketNumberSpace.applicationData.rawValue].received.onImmediateAckRequested()
+            self.path.received.onImmediateAckRequested()
         case .pathAck, .pathAbandon, .pathStatusBackup, .pathStatusAvailable, .maxPathID, .pathsBlocked,
              .pathCIDsBlocked:
             // draft-ietf-quic-multipath §2: multipath frames before (or without) negotiation are a
             // PROTOCOL_VIOLATION.
-            throw TransportError(.protocolViolation, frameType: frame.frameType,
-                                 reason: "multipath frame on a connection without multipath")
+            guard self.multipath.isNegotiated, level == .oneRTT else {
+                throw TransportError(.protocolViolation, frameType: frame.frameType,
+                                     reason: "multipath frame on a connection without multipath")
+            }
+            try self.processMultipathFrame(frame, now: now)
         }
     }
 
@@ -119,9 +127,15 @@ extension Connection {
     }
 
     private func onNewConnectionID(_ frame: NewConnectionIDFrame) throws(TransportError) {
-        guard frame.pathID == nil else {
-            throw TransportError(.protocolViolation, frameType: 0x3e,
-                                 reason: "PATH_NEW_CONNECTION_ID on a connection without multipath")
+        if let pathID = frame.pathID {
+            guard self.multipath.isNegotiated else {
+                throw TransportError(.protocolViolation, frameType: 0x3e78,
+                                     reason: "PATH_NEW_CONNECTION_ID on a connection without multipath")
+            }
+            if pathID != 0 {
+                try self.onPathNewConnectionID(frame, pathID: pathID)
+                return
+            }
         }
         // RFC 9000 §19.15: "An endpoint that is sending packets with a zero-length Destination Connection ID
         // MUST treat receipt of a NEW_CONNECTION_ID frame as a connection error of type PROTOCOL_VIOLATION."
@@ -131,18 +145,25 @@ extension Connection {
         }
         try self.peerCIDs.receiveNew(sequenceNumber: frame.sequenceNumber, retirePriorTo: frame.retirePriorTo,
                                      connectionID: frame.connectionID, resetToken: frame.statelessResetToken)
-        if !self.peerCIDs.active.contains(where: { $0.sequenceNumber == self.currentPeerCIDSequence }),
+        if let index = self.pathIndex(of: 0),
+           !self.peerCIDs.active.contains(where: { $0.sequenceNumber == self.paths[index].peerCIDSequence }),
            let next = self.peerCIDs.active.first {
             // The CID in use was retired by Retire Prior To: move to the next one.
-            self.currentPeerCIDSequence = next.sequenceNumber
+            self.paths[index].peerCIDSequence = next.sequenceNumber
         }
     }
 
     private func onRetireConnectionID(_ frame: RetireConnectionIDFrame,
                                       destination: ConnectionID) throws(TransportError) {
-        guard frame.pathID == nil else {
-            throw TransportError(.protocolViolation, frameType: 0x3f,
-                                 reason: "PATH_RETIRE_CONNECTION_ID on a connection without multipath")
+        if let pathID = frame.pathID {
+            guard self.multipath.isNegotiated else {
+                throw TransportError(.protocolViolation, frameType: 0x3e79,
+                                     reason: "PATH_RETIRE_CONNECTION_ID on a connection without multipath")
+            }
+            if pathID != 0 {
+                try self.onPathRetireConnectionID(frame, pathID: pathID, destination: destination)
+                return
+            }
         }
         // RFC 9000 §19.16: "An endpoint cannot send this frame if it was provided with a zero-length
         // connection ID by its peer. An endpoint that provides a zero-length connection ID MUST treat receipt
@@ -158,9 +179,14 @@ extension Connection {
         }
     }
 
-    /// The peer's connection ID packets are sent to now.
+    /// The peer's connection ID the current path's packets are sent to.
     var currentPeerCID: ConnectionID {
-        if let entry = self.peerCIDs.active.first(where: { $0.sequenceNumber == self.currentPeerCIDSequence }) {
+        if self.path.id != 0 {
+            let issued = self.multipath.peerPathCIDs[self.path.id]?.active ?? []
+            return (issued.first { $0.sequenceNumber == self.path.peerCIDSequence } ?? issued.first)?.connectionID
+                ?? ConnectionID()
+        }
+        if let entry = self.peerCIDs.active.first(where: { $0.sequenceNumber == self.path.peerCIDSequence }) {
             return entry.connectionID
         }
         return self.peerCIDs.active.first?.connectionID ?? self.initialKeysConnectionID
@@ -168,7 +194,12 @@ extension Connection {
 
     // MARK: - Acknowledgements
 
-    private func onAck(_ ack: AckFrame, level: EncryptionLevel, now: QUICInstant) throws(TransportError) {
+    /// Applies an ACK or PATH_ACK for the packets of the path at `pathIndex`.
+    func onAck(_ ack: AckFrame, level: EncryptionLevel, pathAt pathIndex: Int, frameType: UInt64,
+               now: QUICInstant) throws(TransportError) {
+        let saved = self.pathIndex
+        self.pathIndex = pathIndex
+        defer { self.pathIndex = saved }
         let space = level.packetNumberSpace
         let ranges = Array(ack.ranges)
         // RFC 9000 §19.3: the ACK Delay is scaled by the peer's ack_delay_exponent; it only matters in the
@@ -189,7 +220,7 @@ extension Connection {
         } catch {
             // Recovery does not know whether the frame was ACK or ACK_ECN; the close names the real type.
             var error = error
-            error.frameType = Frame.ack(ack).frameType
+            error.frameType = frameType
             throw error
         }
         if self.role == .client, space == .handshake {
@@ -199,8 +230,10 @@ extension Connection {
         let acked = self.ackedScratch
         self.pmtuObserveAcknowledged(acked, space: space)
         for packet in acked {
-            if space == .applicationData, let first = self.writePhaseFirstPacket, packet.packetNumber >= first {
+            if space == .applicationData, !self.writePhaseAcknowledged, let first = self.writePhaseFirstPacket,
+               first.pathID == self.path.id, packet.packetNumber >= first.packetNumber {
                 self.writePhaseAcknowledged = true
+                self.writePhaseAcknowledgedAt = now
             }
             for frame in packet.payload.frames {
                 self.onAcked(frame, space: space, now: now)
@@ -212,6 +245,7 @@ extension Connection {
     /// Lost packets give their frames back for retransmission.
     func onLost(_ packets: [SentPacket<SentPacketContents>], now: QUICInstant) {
         self.stats.packetsLost += UInt64(packets.count)
+        self.path.multipath.onPacketsLost(packets.count)
         self.logLost(packets, now: now)
         for packet in packets {
             let space = packet.payload.level.packetNumberSpace
@@ -222,23 +256,29 @@ extension Connection {
         self.pmtuObserveLost(packets, now: now)
     }
 
-    private func onAcked(_ frame: SentFrame, space: PacketNumberSpace, now: QUICInstant) {
+    func onAcked(_ frame: SentFrame, space: PacketNumberSpace, now: QUICInstant) {
         switch frame {
         case .stream(let record):
             self.streams.onAcked(record)
         case .crypto(let offset, let length):
             self.spaces[space.rawValue].cryptoSend.acknowledge(offset: offset, length: length, fin: false)
-        case .ack(let largest):
-            self.spaces[space.rawValue].received.onAckAcknowledged(largestAcknowledged: largest)
+        case .ack(let pathID, let largest):
+            if space == .applicationData {
+                guard let index = self.pathIndex(of: pathID) else { return }
+                self.paths[index].received.onAckAcknowledged(largestAcknowledged: largest)
+            } else {
+                self.spaces[space.rawValue].received.onAckAcknowledged(largestAcknowledged: largest)
+            }
         case .pmtuProbe(let size):
             self.path.pmtu.onProbeAcknowledged(size: size, now: now.nanosecondsSinceOrigin)
             self.path.recovery.setMaxDatagramSize(self.path.pmtu.currentSize)
-        case .handshakeDone, .newConnectionID, .retireConnectionID, .newToken, .other:
+        case .handshakeDone, .newConnectionID, .retireConnectionID, .newToken, .other, .pathAbandon, .pathStatus,
+             .maxPathID:
             break
         }
     }
 
-    private func onLost(_ frame: SentFrame, space: PacketNumberSpace, now: QUICInstant) {
+    func onLost(_ frame: SentFrame, space: PacketNumberSpace, now: QUICInstant) {
         switch frame {
         case .stream(let record):
             self.streams.onLost(record)
@@ -247,10 +287,24 @@ extension Connection {
             self.spaces[space.rawValue].cryptoSend.markLost(offset: offset, length: length, fin: false)
         case .handshakeDone:
             self.handshakeDonePending = true
-        case .newConnectionID(let sequenceNumber):
-            self.localCIDs.announcementLost(sequenceNumber)
-        case .retireConnectionID(let sequenceNumber):
-            self.peerCIDs.retirementLost(sequenceNumber)
+        case .newConnectionID(let pathID, let sequenceNumber):
+            if pathID == 0 {
+                self.localCIDs.announcementLost(sequenceNumber)
+            } else {
+                self.multipath.localPathCIDs[pathID]?.announcementLost(sequenceNumber)
+            }
+        case .retireConnectionID(let pathID, let sequenceNumber):
+            if pathID == 0 {
+                self.peerCIDs.retirementLost(sequenceNumber)
+            } else {
+                self.multipath.peerPathCIDs[pathID]?.retirementLost(sequenceNumber)
+            }
+        case .pathAbandon(let pathID):
+            self.onPathAbandonLost(pathID)
+        case .pathStatus(let pathID, let sequenceNumber):
+            self.onPathStatusLost(pathID, sequenceNumber: sequenceNumber)
+        case .maxPathID(let value):
+            if value == self.multipath.localMaxPathID { self.multipath.maxPathIDPending = true }
         case .newToken(let token):
             self.newTokenPending = token
         case .pmtuProbe(let size):

@@ -157,6 +157,7 @@ extension Connection {
             self.confirmHandshake(now: now)
         }
         self.issueConnectionIDs()
+        self.onMultipathHandshakeComplete()
     }
 
     /// RFC 9001 §4.9.2: "An endpoint MUST discard its Handshake keys when the TLS handshake is confirmed".
@@ -224,6 +225,7 @@ extension Connection {
             try self.acceptPreferredAddress(parameters)
         }
         self.peerParameters = parameters
+        try self.negotiateMultipath(parameters)
         self.streams.setPeerLimits(PeerStreamLimits(
             initialMaxData: parameters.initialMaxData,
             initialMaxStreamDataBidiLocal: parameters.initialMaxStreamDataBidiLocal,

@@ -21,9 +21,9 @@ extension Connection {
 
     /// RFC 9000 §9.5: a new path gets a connection ID not used before, when the peer provided one.
     private func switchPeerConnectionID() {
-        let current = self.currentPeerCIDSequence
+        let current = self.path.peerCIDSequence
         guard let next = self.peerCIDs.active.first(where: { $0.sequenceNumber > current }) else { return }
-        self.currentPeerCIDSequence = next.sequenceNumber
+        self.path.peerCIDSequence = next.sequenceNumber
         self.peerCIDs.retire(sequenceNumber: current)
     }
 
@@ -50,7 +50,7 @@ extension Connection {
         // Only a client moves (RFC 9000 §9): a client ignores a server's packets arriving on a local address
         // it left, instead of moving back to it.
         guard self.role == .server, !probingOnly, self.isHandshakeConfirmed,
-              self.spaces[PacketNumberSpace.applicationData.rawValue].received.ranges.largest == packetNumber else {
+              self.path.received.ranges.largest == packetNumber else {
             return
         }
         let old = self.path.fourTuple
@@ -63,11 +63,28 @@ extension Connection {
         guard self.path.validation.onResponse(data) else { return }
         self.path.amplification.markValidated()
         self.path.previousFourTuple = nil
+        if !self.path.multipath.isEstablished {
+            self.onNewPathValidated(now: now)
+            return
+        }
         self.emit(.pathValidated(self.path.fourTuple))
     }
 
     /// RFC 9000 §9.3.2: when the new path fails validation the endpoint goes back to the last validated one.
     func onPathValidationFailed(now: QUICInstant) {
+        if !self.path.multipath.isEstablished {
+            // draft-ietf-quic-multipath-21 §3.1: "If validation fails, the client MUST NOT use the path [...] the
+            // endpoint MUST explicitly close the path".
+            let id = self.path.id
+            self.emit(.pathValidationFailed(id))
+            if self.paths.contains(where: { $0.id != id && !$0.multipath.isAbandoned }) {
+                self.abandon(pathAt: self.pathIndex, errorCode: TransportErrorCode.pathUnstableOrPoor.rawValue,
+                             byPeer: false, now: now)
+            } else {
+                self.closeWithError(TransportError(.noViablePath, reason: "path validation failed"), now: now)
+            }
+            return
+        }
         guard let previous = self.path.previousFourTuple else {
             self.closeWithError(TransportError(.noViablePath, reason: "path validation failed"), now: now)
             return

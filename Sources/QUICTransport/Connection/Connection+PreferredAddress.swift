@@ -62,8 +62,8 @@ extension Connection {
               let entry = self.peerCIDs.active.first(where: { $0.sequenceNumber == 1 }) else { return }
         let old = self.path.fourTuple
         let new = FourTuple(local: old.local, remote: address)
-        let current = self.currentPeerCIDSequence
-        self.currentPeerCIDSequence = entry.sequenceNumber
+        let current = self.path.peerCIDSequence
+        self.path.peerCIDSequence = entry.sequenceNumber
         self.peerCIDs.retire(sequenceNumber: current)
         self.moveTo(new, validated: true, now: now)
         self.emit(.migrated(from: old, to: new))

@@ -67,3 +67,15 @@ extension Connection {
         self.log(.connectionStateUpdated(old: nil, new: state), now: now)
     }
 }
+
+extension Connection {
+    /// A multipath path event (opened, available, abandoned) with the path's ID and 4-tuple.
+    func logPathEvent(_ event: String, pathID: PathID, now: QUICInstant) {
+        guard self.isLogging else { return }
+        var fields = [QlogField("path_id", .unsigned(UInt64(pathID)))]
+        if let index = self.pathIndex(of: pathID) {
+            fields.append(QlogField("four_tuple", .string(self.paths[index].fourTuple.description)))
+        }
+        self.log(.custom(name: "multipath:\(event)", fields: fields), now: now)
+    }
+}

@@ -27,8 +27,8 @@ extension Connection {
         self.lastDatagramSize = datagram.count
         self.lastNow = now.nanosecondsSinceOrigin
         self.stats.bytesReceived += UInt64(datagram.count)
-        if fourTuple == self.path.fourTuple {
-            self.path.amplification.onReceived(datagram.count)
+        if let index = self.paths.firstIndex(where: { $0.fourTuple == fourTuple }) {
+            self.paths[index].amplification.onReceived(datagram.count)
         } else if self.path.candidate?.fourTuple == fourTuple {
             self.path.candidate?.amplification.onReceived(datagram.count)
         }
@@ -128,6 +128,25 @@ extension Connection {
             packetNumberOffset = short.packetNumberOffset
             packetEnd = short.packetEnd
         }
+        // Long headers travel on path 0; a short header's connection ID names its path (draft-ietf-quic-multipath-21
+        // §3.1). A connection ID of a path ID not in use yet opens that path once the packet authenticates.
+        var openedPath: Int?
+        switch header {
+        case .short(let short):
+            guard let pathID = self.pathID(ofLocalConnectionID: short.destinationConnectionID)
+                    ?? (self.localConnectionIDLength == 0 ? 0 : nil) else { return false }
+            if let index = self.pathIndex(of: pathID) {
+                self.pathIndex = index
+            } else if let index = self.acceptPeerPath(pathID, fourTuple: fourTuple, now: now) {
+                self.pathIndex = index
+                openedPath = index
+            } else {
+                return false
+            }
+        default:
+            guard let index = self.pathIndex(of: 0) else { return false }
+            self.pathIndex = index
+        }
         let spaceIndex = level.packetNumberSpace.rawValue
         guard !self.spaces[spaceIndex].isDiscarded || level == .oneRTT || level == .zeroRTT else { return false }
 
@@ -135,6 +154,14 @@ extension Connection {
         self.receiveBuffer.append(contentsOf: bytes)
         guard let opened = self.open(level: level, packetNumberOffset: packetNumberOffset, packetEnd: packetEnd,
                                      now: now) else {
+            if let openedPath {
+                // Not authentic: the path does not exist after all.
+                let removed = self.paths.remove(at: openedPath)
+                self.multipath.usedPathIDs.remove(removed.id)
+                self.multipath.congestionGroup.leave(controllerOf: removed.recovery.congestion)
+                self.pathIndex = 0
+                return false
+            }
             if self.needsKeys(level) && self.spaces[spaceIndex].undecryptable.count < 16 {
                 self.spaces[spaceIndex].undecryptable.append((Array(bytes), ecn))
             }
@@ -146,7 +173,7 @@ extension Connection {
         guard self.receiveBuffer[0] & reservedMask == 0 else {
             throw TransportError(.protocolViolation, reason: "reserved header bits are not zero")
         }
-        if self.spaces[spaceIndex].received.isDuplicate(opened.packetNumber) {
+        if self[received: level.packetNumberSpace].isDuplicate(opened.packetNumber) {
             self.stats.packetsDropped += 1
             return true
         }
@@ -181,8 +208,9 @@ extension Connection {
             if !self.closeState.isOpen { return true }
         }
         self.stats.packetsReceived += 1
+        self.path.multipath.bytesReceived += UInt64(bytes.count)
         if level == .zeroRTT { self.earlyData.packetsReceived += 1 }
-        self.spaces[spaceIndex].received.onPacketReceived(opened.packetNumber, ackEliciting: ackEliciting, ecn: ecn,
+        self[received: level.packetNumberSpace].onPacketReceived(opened.packetNumber, ackEliciting: ackEliciting, ecn: ecn,
                                                           now: now.nanosecondsSinceOrigin)
         self.idle.onPacketReceived(now: now.nanosecondsSinceOrigin, pto: self.ptoNanoseconds)
         if level == .handshake, self.role == .server {
@@ -237,7 +265,7 @@ extension Connection {
         } catch {
             return nil
         }
-        let largest = self.spaces[spaceIndex].received.ranges.largest
+        let largest = self[received: level.packetNumberSpace].ranges.largest
         let packetNumber = PacketNumber.decode(truncated: truncated.truncatedPacketNumber,
                                                length: truncated.packetNumberLength, largestReceived: largest)
         let headerEnd = packetNumberOffset + truncated.packetNumberLength
@@ -262,7 +290,8 @@ extension Connection {
         let plaintextLength: Int
         do {
             plaintextLength = try keys.open(in: &self.receiveBuffer, headerRange: 0..<headerEnd,
-                                            ciphertextLength: ciphertextLength, packetNumber: packetNumber, pathID: 0)
+                                            ciphertextLength: ciphertextLength, packetNumber: packetNumber,
+                                            pathID: self.path.id)
         } catch {
             self.authenticationFailures += 1
             return nil
@@ -285,7 +314,7 @@ extension Connection {
                 // Counted here when answering; an update this endpoint started was counted when it began.
                 self.stats.keyUpdates += 1
             }
-            self.previousReadKeysDiscardAt = now + self.pto * 3
+            self.previousReadKeysDiscardAt = now + self.largestPTO * 3
         } catch {
             self.closeWithError(TransportError(.internalError, reason: "key update: \(error)"), now: now)
         }

@@ -41,6 +41,8 @@ extension Connection {
         case .closed, .draining:
             return nil
         case .closing:
+            // draft-ietf-quic-multipath-21 §2.5: CONNECTION_CLOSE "can be sent on any open path".
+            self.pathIndex = self.closingPathIndex
             // The first CONNECTION_CLOSE goes out right away (the closing state starts with it).
             if let close = self.pendingClose {
                 self.pendingClose = nil
@@ -53,10 +55,27 @@ extension Connection {
         case .open:
             break
         }
-        if let index = self.pathResponsesPending.firstIndex(where: { $0.1 != self.path.fourTuple }) {
-            let (data, tuple) = self.pathResponsesPending.remove(at: index)
-            return self.writePathResponseDatagram(data, to: tuple, into: &writer, now: now)
+        // A PATH_RESPONSE for a 4-tuple its path does not use (the peer probing a new address).
+        for (position, response) in self.pathResponsesPending.enumerated() {
+            guard let index = self.pathIndex(of: response.pathID), !self.paths[index].multipath.isAbandoned,
+                  response.fourTuple != self.paths[index].fourTuple else { continue }
+            self.pathResponsesPending.remove(at: position)
+            self.pathIndex = index
+            return self.writePathResponseDatagram(response.data, to: response.fourTuple, into: &writer, now: now)
         }
+        guard self.paths.count > 1 else {
+            self.pathIndex = 0
+            return self.writeDatagramOnCurrentPath(into: &writer, includeConnectionFrames: true, now: now)
+        }
+        return self.writeMultipathDatagram(into: &writer, now: now)
+    }
+
+    /// Builds a datagram on the current path. Without `includeConnectionFrames` it carries only what belongs
+    /// to this path (ACKs, path validation, PTO probes); stream data, datagrams and control frames wait for
+    /// the path the scheduler picks.
+    func writeDatagramOnCurrentPath(into writer: inout ByteWriter, includeConnectionFrames: Bool,
+                                    now: QUICInstant) -> Transmit? {
+        guard !self.path.multipath.isAbandoned else { return nil }
         if let probe = self.writePMTUProbe(into: &writer, now: now) {
             return probe
         }
@@ -65,21 +84,24 @@ extension Connection {
         guard limit >= 64 else { return nil }
         // A due PATH_CHALLENGE goes out like a probe: left waiting behind the congestion window its timer
         // would fire again at the same instant without ever sending it.
-        let isProbe = self.probePacketsPending > 0
+        let isProbe = self.path.probePacketsPending > 0
             || self.path.validation.isChallengeDue(now: now.nanosecondsSinceOrigin)
         var allowAckEliciting = isProbe || self.path.recovery.canSend(bytes: limit)
         if allowAckEliciting, !isProbe, let earliest = self.path.recovery.earliestSendTime(bytes: limit, now: now),
            earliest > now {
-            self.pacingWakeUp = earliest
+            self.path.pacingWakeUp = earliest
             allowAckEliciting = false
         } else {
-            self.pacingWakeUp = nil
+            self.path.pacingWakeUp = nil
         }
         var packets: [UnsealedPacket] = []
-        for level in [EncryptionLevel.initial, .handshake, .oneRTT] {
+        // Only path 0 carries Initial and Handshake packets.
+        let levels: [EncryptionLevel] = self.path.id == 0 ? [.initial, .handshake, .oneRTT] : [.oneRTT]
+        for level in levels {
             guard limit - writer.count >= 48 else { break }
             if let packet = self.writePacket(level: level, into: &writer, limit: limit,
-                                             allowAckEliciting: allowAckEliciting, now: now) {
+                                             allowAckEliciting: allowAckEliciting,
+                                             includeConnectionFrames: includeConnectionFrames, now: now) {
                 packets.append(packet)
             }
         }
@@ -124,7 +146,7 @@ extension Connection {
             do {
                 end = try packet.keys.seal(in: &writer.bytes, headerRange: packet.offsets.packetStart..<headerEnd,
                                            payloadLength: packet.payloadEnd - headerEnd,
-                                           packetNumber: packet.packetNumber, pathID: 0)
+                                           packetNumber: packet.packetNumber, pathID: self.path.id)
                 try packet.keys.applyHeaderProtection(to: &writer.bytes, packetStart: packet.offsets.packetStart,
                                                       packetNumberOffset: packet.offsets.packetNumberOffset,
                                                       packetEnd: end)
@@ -138,12 +160,15 @@ extension Connection {
                                   isAckEliciting: packet.isAckEliciting, isInFlight: inFlight || packet.isPMTUProbe,
                                   ecn: ecn, payload: SentPacketContents(frames: packet.frames, level: packet.level))
             self.path.recovery.onPacketSent(sent, space: packet.level.packetNumberSpace, now: now)
+            self.path.multipath.onPacketSent(bytes: size)
             self.stats.packetsSent += 1
             if packet.isAckEliciting { anyAckEliciting = true }
             if packet.level == .zeroRTT { self.earlyData.packetsSent += 1 }
             if packet.level == .oneRTT {
                 self.packetsInWritePhase += 1
-                if self.writePhaseFirstPacket == nil { self.writePhaseFirstPacket = packet.packetNumber }
+                if self.writePhaseFirstPacket == nil {
+                    self.writePhaseFirstPacket = (self.path.id, packet.packetNumber)
+                }
             }
             if packet.level == .handshake, self.role == .client {
                 // RFC 9001 §4.9.1: "a client MUST discard Initial keys when it first sends a Handshake packet".
@@ -152,14 +177,14 @@ extension Connection {
         }
         if anyAckEliciting {
             self.idle.onAckElicitingSent(now: now.nanosecondsSinceOrigin, pto: self.ptoNanoseconds)
-            if self.probePacketsPending > 0 { self.probePacketsPending -= 1 }
+            if self.path.probePacketsPending > 0 { self.path.probePacketsPending -= 1 }
         }
         if fourTuple == self.path.fourTuple {
             self.path.amplification.onSent(writer.count)
         }
         self.stats.datagramsSent += 1
         self.stats.bytesSent += UInt64(writer.count)
-        return Transmit(fourTuple: fourTuple, length: writer.count, ecn: ecn.rawValue, pathID: 0)
+        return Transmit(fourTuple: fourTuple, length: writer.count, ecn: ecn.rawValue, pathID: self.path.id)
     }
 
     /// The keys and level application data goes out with: 1-RTT, or 0-RTT for a client before that.
@@ -173,7 +198,8 @@ extension Connection {
 
     /// Writes one packet at `level` with whatever is due, or nothing.
     private func writePacket(level requested: EncryptionLevel, into writer: inout ByteWriter, limit: Int,
-                             allowAckEliciting: Bool, now: QUICInstant) -> UnsealedPacket? {
+                             allowAckEliciting: Bool, includeConnectionFrames: Bool,
+                             now: QUICInstant) -> UnsealedPacket? {
         let space = requested.packetNumberSpace
         let index = space.rawValue
         guard !self.spaces[index].isDiscarded else { return nil }
@@ -192,16 +218,21 @@ extension Connection {
             keys = spaceKeys
         }
         let nanoseconds = now.nanosecondsSinceOrigin
-        let isProbeSpace = self.probePacketsPending > 0 && (self.probeSpace == nil || self.probeSpace == space)
-        let ackDue = self.spaces[index].received.ackDue(now: nanoseconds)
-        let hasEliciting = allowAckEliciting && self.hasAckElicitingData(level: level, space: space,
-                                                                        isProbeSpace: isProbeSpace)
-        let ackUseful = !self.spaces[index].received.ranges.isEmpty && level != .zeroRTT
-            && (ackDue || (hasEliciting && self.spaces[index].received.hasNewAckInformation))
+        let isProbeSpace = self.path.probePacketsPending > 0
+            && (self.probeSpace == nil || self.probeSpace == space || self.path.id != 0)
+        let ackDue = self[received: space].ackDue(now: nanoseconds)
+        let hasEliciting = allowAckEliciting && self.hasAckElicitingData(
+            level: level, space: space, isProbeSpace: isProbeSpace, includeConnectionFrames: includeConnectionFrames)
+        let ownAckUseful = !self[received: space].ranges.isEmpty && level != .zeroRTT
+            && (ackDue || (hasEliciting && self[received: space].hasNewAckInformation))
+        // With multipath, 1-RTT packets also carry the PATH_ACKs other paths owe.
+        let otherAcksDue = level == .oneRTT && self.multipath.isNegotiated
+            && self.otherPathsOweAcknowledgments(now: nanoseconds, eager: hasEliciting || ownAckUseful)
+        let ackUseful = ownAckUseful || otherAcksDue
         guard ackUseful || hasEliciting else { return nil }
 
         let start = writer.count
-        let packetNumber = self.spaces[index].nextPacketNumber
+        let packetNumber = self[nextPacketNumber: space]
         let packetNumberLength = PacketNumber.encodedLength(
             of: packetNumber, largestAcknowledged: self.path.recovery.tracker(space).largestAcked)
         let offsets: PacketHeaderWriter.Offsets
@@ -225,12 +256,17 @@ extension Connection {
         }
         var frames: [SentFrame] = []
         var ackEliciting = false
-        if ackUseful {
+        if ownAckUseful {
             self.writeAck(space: space, level: level, into: &writer, limit: payloadLimit, frames: &frames, now: now)
+        }
+        if otherAcksDue {
+            self.writeOtherPathAcknowledgments(into: &writer, limit: payloadLimit, frames: &frames,
+                                               eager: hasEliciting || ownAckUseful, now: now)
         }
         if hasEliciting {
             ackEliciting = self.writeAckElicitingFrames(level: level, space: space, into: &writer,
-                                                        limit: payloadLimit, frames: &frames, now: now)
+                                                        limit: payloadLimit, includeConnectionFrames: includeConnectionFrames,
+                                                        frames: &frames, now: now)
             if !ackEliciting && isProbeSpace {
                 // RFC 9002 §6.2.4: a probe must be ack-eliciting; PING when there is nothing else.
                 Frame.ping.encode(to: &writer)
@@ -251,29 +287,47 @@ extension Connection {
         }
         let payloadEnd = writer.count
         writer.writeZeros(Connection.tagLength)
-        self.spaces[index].nextPacketNumber += 1
+        self[nextPacketNumber: space] += 1
         return UnsealedPacket(level: level, offsets: offsets, payloadEnd: payloadEnd, packetNumber: packetNumber,
                               keys: keys, frames: frames, isAckEliciting: ackEliciting)
     }
 
     /// Whether an ack-eliciting frame is waiting at this level.
-    private func hasAckElicitingData(level: EncryptionLevel, space: PacketNumberSpace, isProbeSpace: Bool) -> Bool {
-        if isProbeSpace || self.spaces[space.rawValue].hasCryptoToSend || self.hasInjectedFrames(level) { return true }
+    private func hasAckElicitingData(level: EncryptionLevel, space: PacketNumberSpace, isProbeSpace: Bool,
+                                     includeConnectionFrames: Bool) -> Bool {
+        if isProbeSpace || self.hasInjectedFrames(level) { return true }
+        if level == .oneRTT, self.hasPathBoundFrames(now: self.lastNow) { return true }
+        guard includeConnectionFrames else { return false }
+        if self.spaces[space.rawValue].hasCryptoToSend { return true }
         guard space == .applicationData else { return false }
         if self.pingPending || self.streams.hasPendingFrames || self.datagramsToSendHead < self.datagramsToSend.count {
             return true
         }
         guard level == .oneRTT else { return false }
-        return self.handshakeDonePending || self.newTokenPending != nil
+        return self.hasConnectionControlFrames
+    }
+
+    /// Control frames that may leave on any path (RFC 9000 connection-level frames and the multipath ones).
+    var hasConnectionControlFrames: Bool {
+        self.handshakeDonePending || self.newTokenPending != nil
             || !self.localCIDs.pendingAnnouncements.isEmpty || !self.peerCIDs.pendingRetirements.isEmpty
-            || self.pathResponsesPending.contains { $0.1 == self.path.fourTuple }
-            || self.path.validation.isChallengeDue(now: self.lastNow)
+            || self.hasMultipathControlFrames
+    }
+
+    /// Frames that must leave on the current path: its PATH_CHALLENGE and the PATH_RESPONSEs owed on it.
+    func hasPathBoundFrames(now: UInt64) -> Bool {
+        self.path.validation.isChallengeDue(now: now)
+            || self.pathResponsesPending.contains { $0.pathID == self.path.id && $0.fourTuple == self.path.fourTuple }
     }
 
     private func writeAck(space: PacketNumberSpace, level: EncryptionLevel, into writer: inout ByteWriter, limit: Int,
                           frames: inout [SentFrame], now: QUICInstant) {
-        let received = self.spaces[space.rawValue].received
+        let received = self[received: space]
         guard let largest = received.ranges.largest else { return }
+        if level == .oneRTT, self.multipath.isNegotiated {
+            self.writePathAck(forPathAt: self.pathIndex, into: &writer, limit: limit, frames: &frames, now: now)
+            return
+        }
         let delay = space == .applicationData
             ? (received.ackDelay(now: now.nanosecondsSinceOrigin) / 1_000) >> self.configuration.ackDelayExponent : 0
         var ranges = received.ranges
@@ -286,17 +340,23 @@ extension Connection {
         }
         guard frame.encodedLength <= limit - writer.count else { return }
         frame.encode(to: &writer)
-        frames.append(.ack(largest: largest))
-        self.spaces[space.rawValue].received.onAckSent()
+        frames.append(.ack(pathID: self.path.id, largest: largest))
+        self[received: space].onAckSent()
     }
 
     /// Writes CRYPTO, control, stream and datagram frames; returns whether any was written.
     private func writeAckElicitingFrames(level: EncryptionLevel, space: PacketNumberSpace,
-                                         into writer: inout ByteWriter, limit: Int, frames: inout [SentFrame],
-                                         now: QUICInstant) -> Bool {
+                                         into writer: inout ByteWriter, limit: Int, includeConnectionFrames: Bool,
+                                         frames: inout [SentFrame], now: QUICInstant) -> Bool {
         let before = frames.count
         let index = space.rawValue
         self.writeInjectedFrames(level: level, into: &writer, limit: limit, frames: &frames)
+        if level == .oneRTT {
+            self.writePathBoundFrames(into: &writer, limit: limit, frames: &frames, now: now)
+        }
+        guard includeConnectionFrames else {
+            return self.finishAckElicitingFrames(before: before, into: &writer, frames: &frames, probe: false)
+        }
         if level == .oneRTT, self.handshakeDonePending, limit - writer.count >= 1 {
             Frame.handshakeDone.encode(to: &writer)
             frames.append(.handshakeDone)
@@ -325,19 +385,27 @@ extension Connection {
             }
             self.writeDatagrams(into: &writer, limit: limit, frames: &frames)
         }
-        if self.pingPending, frames.count == before || !frames[before...].contains(where: { $0.isAckEliciting }) {
+        return self.finishAckElicitingFrames(before: before, into: &writer, frames: &frames, probe: self.pingPending)
+    }
+
+    /// Adds a PING when `probe` asks for an ack-eliciting packet and nothing else made it one; says whether the
+    /// frames from `before` on make the packet ack-eliciting.
+    private func finishAckElicitingFrames(before: Int, into writer: inout ByteWriter, frames: inout [SentFrame],
+                                          probe: Bool) -> Bool {
+        if probe, frames.count == before || !frames[before...].contains(where: { $0.isAckEliciting }) {
             Frame.ping.encode(to: &writer)
             frames.append(.other)
         }
-        self.pingPending = false
+        if probe { self.pingPending = false }
         return frames[before...].contains { $0.isAckEliciting }
     }
 
-    private func writeControlFrames(into writer: inout ByteWriter, limit: Int, frames: inout [SentFrame],
-                                    now: QUICInstant) {
+    /// PATH_RESPONSEs owed on the current path and its PATH_CHALLENGE, when due.
+    private func writePathBoundFrames(into writer: inout ByteWriter, limit: Int, frames: inout [SentFrame],
+                                      now: QUICInstant) {
         for (position, pending) in self.pathResponsesPending.enumerated().reversed()
-        where pending.1 == self.path.fourTuple {
-            let frame = Frame.pathResponse(pending.0)
+        where pending.pathID == self.path.id && pending.fourTuple == self.path.fourTuple {
+            let frame = Frame.pathResponse(pending.data)
             guard frame.encodedLength <= limit - writer.count else { break }
             frame.encode(to: &writer)
             frames.append(.other)
@@ -350,6 +418,11 @@ extension Connection {
             frames.append(.other)
             self.padNextDatagram = true
         }
+    }
+
+    private func writeControlFrames(into writer: inout ByteWriter, limit: Int, frames: inout [SentFrame],
+                                    now: QUICInstant) {
+        self.writeMultipathControlFrames(into: &writer, limit: limit, frames: &frames)
         while let entry = self.localCIDs.popAnnouncement() {
             let frame = Frame.newConnectionID(NewConnectionIDFrame(
                 sequenceNumber: entry.sequenceNumber, retirePriorTo: self.localCIDs.retirePriorTo,
@@ -359,7 +432,7 @@ extension Connection {
                 break
             }
             frame.encode(to: &writer)
-            frames.append(.newConnectionID(sequenceNumber: entry.sequenceNumber))
+            frames.append(.newConnectionID(pathID: 0, sequenceNumber: entry.sequenceNumber))
         }
         while let sequenceNumber = self.peerCIDs.popRetirement() {
             let frame = Frame.retireConnectionID(RetireConnectionIDFrame(sequenceNumber: sequenceNumber))
@@ -368,7 +441,7 @@ extension Connection {
                 break
             }
             frame.encode(to: &writer)
-            frames.append(.retireConnectionID(sequenceNumber: sequenceNumber))
+            frames.append(.retireConnectionID(pathID: 0, sequenceNumber: sequenceNumber))
         }
         if let token = self.newTokenPending {
             let frame = Frame.newToken(NewTokenFrame(token: token[...]))
@@ -418,7 +491,7 @@ extension Connection {
                 frame = ConnectionCloseFrame(isApplicationError: false, errorCode: TransportErrorCode.applicationError.rawValue)
             }
             let encoded = Frame.connectionClose(frame)
-            let packetNumber = self.spaces[space.rawValue].nextPacketNumber
+            let packetNumber = self[nextPacketNumber: space]
             let start = writer.count
             let offsets: PacketHeaderWriter.Offsets
             if level == .oneRTT {
@@ -439,7 +512,7 @@ extension Connection {
             encoded.encode(to: &writer)
             let payloadEnd = writer.count
             writer.writeZeros(Connection.tagLength)
-            self.spaces[space.rawValue].nextPacketNumber += 1
+            self[nextPacketNumber: space] += 1
             packets.append(UnsealedPacket(level: level, offsets: offsets, payloadEnd: payloadEnd,
                                           packetNumber: packetNumber, keys: keys, frames: [.other],
                                           isAckEliciting: false))
@@ -455,15 +528,15 @@ extension Connection {
     private func writePathResponseDatagram(_ data: UInt64, to fourTuple: FourTuple, into writer: inout ByteWriter,
                                            now: QUICInstant) -> Transmit? {
         guard let keys = self.oneRTTWrite?.current, self.isHandshakeComplete else { return nil }
-        let index = PacketNumberSpace.applicationData.rawValue
-        let packetNumber = self.spaces[index].nextPacketNumber
+        let space = PacketNumberSpace.applicationData
+        let packetNumber = self[nextPacketNumber: space]
         let offsets = PacketHeaderWriter.writeShort(destination: self.currentPeerCID, packetNumber: packetNumber,
                                                     packetNumberLength: 4,
                                                     keyPhase: self.oneRTTWrite?.keyPhase ?? false, to: &writer)
         Frame.pathResponse(data).encode(to: &writer)
         let payloadEnd = writer.count
         writer.writeZeros(Connection.tagLength)
-        self.spaces[index].nextPacketNumber += 1
+        self[nextPacketNumber: space] += 1
         var packets = [UnsealedPacket(level: .oneRTT, offsets: offsets, payloadEnd: payloadEnd,
                                       packetNumber: packetNumber, keys: keys, frames: [.other], isAckEliciting: true)]
         self.pad(&packets, to: Connection.minimumInitialDatagramSize, writer: &writer)
@@ -475,15 +548,15 @@ extension Connection {
         guard self.isHandshakeConfirmed, self.path.amplification.isValidated, let keys = self.oneRTTWrite?.current,
               let candidate = self.path.pmtu.probeSize, self.path.recovery.canSend(bytes: candidate),
               let size = self.path.pmtu.probeToSend(now: now.nanosecondsSinceOrigin) else { return nil }
-        let index = PacketNumberSpace.applicationData.rawValue
-        let packetNumber = self.spaces[index].nextPacketNumber
+        let space = PacketNumberSpace.applicationData
+        let packetNumber = self[nextPacketNumber: space]
         let offsets = PacketHeaderWriter.writeShort(destination: self.currentPeerCID, packetNumber: packetNumber,
                                                     packetNumberLength: 4,
                                                     keyPhase: self.oneRTTWrite?.keyPhase ?? false, to: &writer)
         Frame.ping.encode(to: &writer)
         let payloadEnd = writer.count
         writer.writeZeros(Connection.tagLength)
-        self.spaces[index].nextPacketNumber += 1
+        self[nextPacketNumber: space] += 1
         var packets = [UnsealedPacket(level: .oneRTT, offsets: offsets, payloadEnd: payloadEnd,
                                       packetNumber: packetNumber, keys: keys, frames: [.pmtuProbe(size: size)],
                                       isAckEliciting: true, isPMTUProbe: true)]

@@ -5,7 +5,12 @@ extension Connection {
     /// Re-arms the loss detection timer (RFC 9002 A.8): after packets are sent, after an ACK, after a timeout.
     func updateLossTimer(now: QUICInstant) {
         self.lastNow = now.nanosecondsSinceOrigin
-        self.lossDetectionDeadline = self.path.recovery.nextTimeout(context: self.recoveryContext, now: now)
+        let saved = self.pathIndex
+        for index in self.paths.indices where !self.paths[index].multipath.isAbandoned {
+            self.pathIndex = index
+            self.path.lossDetectionDeadline = self.path.recovery.nextTimeout(context: self.recoveryContext, now: now)
+        }
+        self.pathIndex = saved
     }
 
     /// The earliest time ``handleTimeout(now:)`` has work to do, or nil when only input can make progress.
@@ -22,15 +27,21 @@ extension Connection {
         func consider(_ time: UInt64?) {
             if let time, time < earliest { earliest = time }
         }
-        consider(self.lossDetectionDeadline?.nanosecondsSinceOrigin)
-        for space in self.spaces where !space.isDiscarded {
+        for (index, space) in self.spaces.enumerated()
+        where !space.isDiscarded && index != PacketNumberSpace.applicationData.rawValue {
             consider(space.received.ackDeadline)
+        }
+        for path in self.paths {
+            consider(path.received.ackDeadline)
+            consider(path.multipath.discardAt?.nanosecondsSinceOrigin)
+            guard !path.multipath.isAbandoned else { continue }
+            consider(path.lossDetectionDeadline?.nanosecondsSinceOrigin)
+            consider(path.validation.nextTimeout)
+            consider(path.pacingWakeUp?.nanosecondsSinceOrigin)
+            consider(path.pmtu.nextTimeout)
         }
         consider(self.idle.deadline)
         if self.isHandshakeConfirmed { consider(self.idle.keepAliveTime) }
-        consider(self.path.validation.nextTimeout)
-        consider(self.pacingWakeUp?.nanosecondsSinceOrigin)
-        consider(self.path.pmtu.nextTimeout)
         consider(self.previousReadKeysDiscardAt?.nanosecondsSinceOrigin)
         if let started = self.handshakeStartedAt, !self.isHandshakeComplete {
             consider((started + self.handshakeTimeout).nanosecondsSinceOrigin)
@@ -68,8 +79,10 @@ extension Connection {
             self.reportClose(.handshakeTimeout)
             return
         }
-        if let deadline = self.lossDetectionDeadline, now >= deadline {
-            self.lossDetectionDeadline = nil
+        for index in self.paths.indices where !self.paths[index].multipath.isAbandoned {
+            guard let deadline = self.paths[index].lossDetectionDeadline, now >= deadline else { continue }
+            self.pathIndex = index
+            self.path.lossDetectionDeadline = nil
             switch self.path.recovery.onTimeout(context: self.recoveryContext, now: now) {
             case .none:
                 break
@@ -78,35 +91,44 @@ extension Connection {
             case .probe(let space, let count):
                 self.stats.ptoCount += 1
                 self.pmtuObserveProbeTimeout(space: space, now: now)
-                self.prepareProbe(space: space, count: count)
+                self.prepareProbe(space: space, count: count, now: now)
             }
-            self.updateLossTimer(now: now)
+            if !self.closeState.isOpen { return }
         }
+        self.updateLossTimer(now: now)
         if self.isHandshakeConfirmed, let keepAlive = self.idle.keepAliveTime, nanoseconds >= keepAlive {
             self.pingPending = true
         }
-        if self.path.validation.onTimeout(now: nanoseconds) {
-            self.onPathValidationFailed(now: now)
+        var index = 0
+        while index < self.paths.count {
+            if !self.paths[index].multipath.isAbandoned, self.paths[index].validation.onTimeout(now: nanoseconds) {
+                self.pathIndex = index
+                self.onPathValidationFailed(now: now)
+                if !self.closeState.isOpen { return }
+            }
+            index += 1
         }
+        self.discardAbandonedPaths(now: now)
         if let discardAt = self.previousReadKeysDiscardAt, now >= discardAt {
             self.previousReadKeysDiscardAt = nil
             self.oneRTTRead?.discardPrevious()
         }
-        if let wake = self.pacingWakeUp, now >= wake {
-            self.pacingWakeUp = nil
+        for index in self.paths.indices {
+            if let wake = self.paths[index].pacingWakeUp, now >= wake { self.paths[index].pacingWakeUp = nil }
         }
         self.maybeInitiateKeyUpdate(now: now)
     }
 
     /// A PTO fired (RFC 9002 §6.2.4): one or two ack-eliciting probes go out in `space`, carrying data that
     /// is still unacknowledged when there is some.
-    private func prepareProbe(space: PacketNumberSpace, count: Int) {
+    private func prepareProbe(space: PacketNumberSpace, count: Int, now: QUICInstant) {
         var probeSpace = space
         if self.spaces[space.rawValue].isDiscarded || self.spaces[space.rawValue].writeKeys == nil && space != .applicationData {
             probeSpace = self.spaces[PacketNumberSpace.handshake.rawValue].writeKeys != nil ? .handshake : .initial
         }
-        self.probeSpace = probeSpace
-        self.probePacketsPending = max(self.probePacketsPending, count)
+        if self.path.id == 0 { self.probeSpace = probeSpace }
+        self.path.probePacketsPending = max(self.path.probePacketsPending, count)
+        if probeSpace == .applicationData, self.reinjectOnProbeTimeout(now: now) { return }
         // Unacknowledged CRYPTO data of the space goes out again in the probes (RFC 9002 §6.2.4: "an endpoint
         // SHOULD include new data in packets that are sent on PTO expiration. Previously sent data MAY be sent
         // if no new data can be sent").
@@ -131,6 +153,13 @@ extension Connection {
     func maybeInitiateKeyUpdate(now: QUICInstant) {
         guard self.isHandshakeConfirmed, let write = self.oneRTTWrite, let read = self.oneRTTRead,
               write.keyPhase == read.keyPhase, self.writePhaseAcknowledged else { return }
+        // draft-ietf-quic-multipath-21 §2.4: "endpoints SHOULD wait for at least three times the largest Probe
+        // Timeout (PTO) [...] among all the paths before initiating a new key update after receiving an
+        // acknowledgment that confirms the receipt of the previous key update."
+        if self.multipath.isNegotiated, let acknowledgedAt = self.writePhaseAcknowledgedAt,
+           now < acknowledgedAt + self.largestPTO * 3 {
+            return
+        }
         let limit = write.cipherSuite.confidentialityLimit.map { $0 - $0 / 8 }
         let interval = self.configuration.keyUpdateInterval ?? limit ?? .max
         guard self.packetsInWritePhase >= min(interval, limit ?? .max) else { return }

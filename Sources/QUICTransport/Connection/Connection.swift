@@ -31,20 +31,30 @@ public final class Connection {
     var packetsInWritePhase: UInt64 = 0
     /// The first packet sealed in the current write phase, and whether the peer acknowledged one of them
     /// (RFC 9001 §6.1: required before the next update).
-    var writePhaseFirstPacket: UInt64?
+    var writePhaseFirstPacket: (pathID: PathID, packetNumber: UInt64)?
     var writePhaseAcknowledged = true
+    /// When the peer acknowledged a packet of the current write phase (draft-ietf-quic-multipath-21 §2.4: the
+    /// next update waits three times the largest PTO after it).
+    var writePhaseAcknowledgedAt: QUICInstant?
     /// When the previous read keys go (RFC 9001 §6.5: "after three times the PTO").
     var previousReadKeysDiscardAt: QUICInstant?
     /// Packets that failed authentication (RFC 9001 §6.6 integrity limit).
     var authenticationFailures: UInt64 = 0
 
     var streams: StreamManager
-    var path: PathState
+    /// The paths of the connection: path 0 (the handshake path) first, then any multipath paths, by the order
+    /// they opened. A plain QUIC connection has exactly one.
+    var paths: [PathState]
+    /// The path being worked on: the one the packet being processed arrived on, or the one the datagram being
+    /// built leaves on. Everything per path in the engine (`self.path`) goes through it.
+    var pathIndex = 0
+    /// Multipath negotiation, per-path connection IDs and the multipath control frames to send.
+    var multipath: MultipathConnectionState
 
     // Connection IDs (RFC 9000 §5.1, §7.3).
+    /// Connection IDs of path 0 (the only ones without multipath); other paths keep theirs in `multipath`.
     var localCIDs = LocalConnectionIDs()
     var peerCIDs: PeerConnectionIDs
-    var currentPeerCIDSequence: UInt64 = 0
     /// The Destination Connection ID of the client's first Initial packet.
     public let originalDestinationConnectionID: ConnectionID
     /// Client: the destination CID Initial keys derive from (changes after a Retry).
@@ -95,9 +105,10 @@ public final class Connection {
     var keyLogLines: [String] = []
     var datagramsToSend: [[UInt8]] = []
     var datagramsToSendHead = 0
-    var probePacketsPending = 0
+    /// The space of path 0's PTO probes during the handshake (nil: the application data space).
     var probeSpace: PacketNumberSpace?
-    var pathResponsesPending: [(UInt64, FourTuple)] = []
+    /// PATH_RESPONSE frames owed (RFC 9000 §8.2.2), each for the 4-tuple and path its PATH_CHALLENGE came on.
+    var pathResponsesPending: [PendingPathResponse] = []
     var peerCompletedAddressValidation = false
     var newTokenPending: [UInt8]?
     var pingPending = false
@@ -105,10 +116,6 @@ public final class Connection {
     var injectedFrames: [(level: EncryptionLevel, bytes: [UInt8])] = []
     /// Set when the datagram being built carries PATH_CHALLENGE or PATH_RESPONSE (padded to 1,200 bytes).
     var padNextDatagram = false
-    /// When pacing lets the next packet go.
-    var pacingWakeUp: QUICInstant?
-    /// The loss detection timer (RFC 9002 A.8 SetLossDetectionTimer), re-armed after sends and ACKs.
-    var lossDetectionDeadline: QUICInstant?
     /// The time of the last input, for decisions outside one.
     var lastNow = UInt64(0)
     /// The size of the datagram being processed (counted toward a new path's amplification budget).
@@ -218,9 +225,11 @@ public final class Connection {
         let ackDelay = UInt64(configuration.maxAckDelay.nanoseconds)
         self.spaces = PacketNumberSpace.allCases.map { PacketSpace(space: $0, maxAckDelay: ackDelay) }
         self.streams = StreamManager(role: .server, limits: configuration.streamLimits)
-        self.path = PathState(fourTuple: fourTuple, validated: addressValidated,
-                              maximumDatagramSize: configuration.maxUDPPayloadSize,
-                              recovery: Connection.makeRecovery(configuration))
+        let group = CoupledPathGroup()
+        self.multipath = MultipathConnectionState(configuration: configuration.multipath, congestionGroup: group)
+        self.paths = [PathState(fourTuple: fourTuple, validated: addressValidated,
+                                maximumDatagramSize: configuration.maxUDPPayloadSize, maxAckDelay: ackDelay,
+                                recovery: Connection.makeRecovery(configuration, group: group))]
         self.handshakeStartedAt = now
         let token = resetKey?.token(for: sourceCID) ?? StatelessResetToken(random: &self.random)
         _ = self.localCIDs.issue(sourceCID, resetToken: token)
@@ -251,8 +260,10 @@ public final class Connection {
         self.spaces = PacketNumberSpace.allCases.map { PacketSpace(space: $0, maxAckDelay: ackDelay) }
         self.streams = StreamManager(role: role, limits: configuration.streamLimits)
         // A client's peer address counts as validated: it chose it (the 3x limit binds servers only).
-        self.path = PathState(fourTuple: fourTuple, validated: true, maximumDatagramSize: configuration.maxUDPPayloadSize,
-                              recovery: Connection.makeRecovery(configuration))
+        let group = CoupledPathGroup()
+        self.multipath = MultipathConnectionState(configuration: configuration.multipath, congestionGroup: group)
+        self.paths = [PathState(fourTuple: fourTuple, validated: true, maximumDatagramSize: configuration.maxUDPPayloadSize,
+                                maxAckDelay: ackDelay, recovery: Connection.makeRecovery(configuration, group: group))]
         self.handshakeStartedAt = now
         let token = StatelessResetToken(random: &self.random)
         _ = self.localCIDs.issue(sourceCID, resetToken: token)
@@ -262,9 +273,13 @@ public final class Connection {
     }
 
     /// Loss recovery and congestion control for a new path (RFC 9002 §7.2: windows start from 1,200 bytes).
-    static func makeRecovery(_ configuration: ConnectionConfiguration) -> RecoveryState<SentPacketContents> {
-        RecoveryState(congestionController: configuration.congestionControl.makeController(maxDatagramSize: 1_200),
-                      maxDatagramSize: 1_200, initialRTT: configuration.initialRTT)
+    /// Coupled controllers (LIA, OLIA) join the connection's `group`.
+    static func makeRecovery(_ configuration: ConnectionConfiguration,
+                             group: CoupledPathGroup) -> RecoveryState<SentPacketContents> {
+        let controller = configuration.congestionControl.makeController(
+            maxDatagramSize: 1_200, group: group, initialRTT: configuration.initialRTT)
+        return RecoveryState(congestionController: controller, maxDatagramSize: 1_200,
+                             initialRTT: configuration.initialRTT)
     }
 
     static func localTransportParameters(_ configuration: ConnectionConfiguration,
@@ -286,6 +301,11 @@ public final class Connection {
         parameters.maxDatagramFrameSize = configuration.maxDatagramFrameSize
         // draft-ietf-quic-ack-frequency: this endpoint follows ACK_FREQUENCY requests down to 1 ms.
         parameters.minAckDelay = 1_000
+        // draft-ietf-quic-multipath-21 §2.1: "When advertising the initial_max_path_id transport parameter,
+        // endpoints MUST use Source and Destination Connection IDs with non-zero lengths."
+        if let multipath = configuration.multipath, configuration.connectionIDLength > 0 {
+            parameters.initialMaxPathID = multipath.maxPathID
+        }
         return parameters
     }
 
@@ -358,8 +378,20 @@ public final class Connection {
         self.events.append(event)
     }
 
+    /// The PTO of the current path (RFC 9002 §6.2.1, without backoff).
     var pto: QUICDuration {
         self.path.recovery.rtt.probeTimeoutWithoutAckDelay + self.path.recovery.maxAckDelay
+    }
+
+    /// The largest PTO among the paths still in use (draft-ietf-quic-multipath-21 §2.4 and §2.5 use it for key
+    /// updates and the closing period); the current path's PTO without multipath.
+    var largestPTO: QUICDuration {
+        var largest = QUICDuration.zero
+        for path in self.paths where !path.multipath.isAbandoned {
+            let pto = path.recovery.rtt.probeTimeoutWithoutAckDelay + path.recovery.maxAckDelay
+            if pto > largest { largest = pto }
+        }
+        return largest == .zero ? self.pto : largest
     }
 
     var ptoNanoseconds: UInt64 { UInt64(max(self.pto.nanoseconds, 0)) }

@@ -6,11 +6,24 @@ import QUICWire
 public enum CongestionControlAlgorithm: String, Sendable, CaseIterable {
     case newReno
     case cubic
+    /// LIA (RFC 6356): the paths of a multipath connection share one window increase, so that together they
+    /// take no more than one single-path flow on a shared bottleneck. Alone, a path behaves like NewReno.
+    case lia
+    /// OLIA: coupled like LIA, and shifts window towards the best paths.
+    case olia
 
-    func makeController(maxDatagramSize: Int) -> any CongestionController {
+    /// A controller for a new path; coupled algorithms join `group`, the connection's group of paths.
+    func makeController(maxDatagramSize: Int, group: CoupledPathGroup,
+                        initialRTT: QUICDuration) -> any CongestionController {
         switch self {
         case .newReno: return NewReno(maxDatagramSize: maxDatagramSize)
         case .cubic: return Cubic(maxDatagramSize: maxDatagramSize)
+        case .lia:
+            return CoupledCongestionAlgorithm.linkedIncreases.makeController(
+                group: group, maxDatagramSize: maxDatagramSize, initialRTT: initialRTT)
+        case .olia:
+            return CoupledCongestionAlgorithm.opportunisticLinkedIncreases.makeController(
+                group: group, maxDatagramSize: maxDatagramSize, initialRTT: initialRTT)
         }
     }
 }
@@ -77,6 +90,8 @@ public struct ConnectionConfiguration: Sendable {
     public var peerVerification: PeerVerification = .deferred
     /// Produces NSS key-log lines (RFC 9001 + SSLKEYLOGFILE) polled with ``Connection/pollKeyLogLine()``.
     public var keyLogEnabled = false
+    /// Offers multipath (draft-ietf-quic-multipath-21) with these settings; nil speaks plain QUIC v1.
+    public var multipath: MultipathConfiguration?
 
     public init(alpn: [[UInt8]]) {
         self.alpn = alpn

@@ -57,6 +57,17 @@ public enum ConnectionEvent: Hashable, Sendable {
     case pathValidated(FourTuple)
     /// The connection moved to a new 4-tuple.
     case migrated(from: FourTuple, to: FourTuple)
+    /// Both endpoints offered multipath (draft-ietf-quic-multipath-21): the client may open paths with path IDs
+    /// up to `maxPathID`.
+    case multipathNegotiated(maxPathID: PathID)
+    /// A path opened with multipath passed validation and now carries data.
+    case pathAvailable(PathID, FourTuple)
+    /// A new path could not be validated; it is abandoned.
+    case pathValidationFailed(PathID)
+    /// A path was abandoned, by this endpoint or by the peer (PATH_ABANDON with `errorCode`).
+    case pathAbandoned(PathID, errorCode: UInt64, byPeer: Bool)
+    /// The peer announced how it prefers a path to be used (PATH_STATUS_AVAILABLE / PATH_STATUS_BACKUP).
+    case peerPathStatus(PathID, PathStatus)
     /// The connection entered closing or draining; no more data moves. Sent once.
     case closed(ConnectionCloseReason)
 }

@@ -47,7 +47,15 @@ public struct LocalConnectionIDs: Sendable {
     /// The next sequence number to issue.
     public private(set) var nextSequenceNumber: UInt64 = 0
 
-    public init() {}
+    /// Whether sequence number 0 is announced too (multipath path IDs other than 0 start their own sequence).
+    public let firstSequenceIsAnnounced: Bool
+
+    /// - Parameter firstSequenceIsAnnounced: false for the handshake's IDs, whose first one travels in the
+    ///   Source Connection ID; true for the IDs of a multipath path ID (draft-ietf-quic-multipath-21 §3.2: "Each
+    ///   path ID has its own connection ID sequence number space whose initial value is 0").
+    public init(firstSequenceIsAnnounced: Bool = false) {
+        self.firstSequenceIsAnnounced = firstSequenceIsAnnounced
+    }
 
     /// Registers an ID. The first one (sequence 0) is the one in the handshake's Source Connection ID
     /// and is not announced; later ones are queued for NEW_CONNECTION_ID.
@@ -55,7 +63,7 @@ public struct LocalConnectionIDs: Sendable {
     public mutating func issue(_ connectionID: ConnectionID, resetToken: StatelessResetToken) -> Entry {
         let entry = Entry(sequenceNumber: self.nextSequenceNumber, connectionID: connectionID, resetToken: resetToken)
         self.active.append(entry)
-        if entry.sequenceNumber > 0 {
+        if entry.sequenceNumber > 0 || self.firstSequenceIsAnnounced {
             self.pendingAnnouncements.append(entry.sequenceNumber)
         }
         self.nextSequenceNumber += 1

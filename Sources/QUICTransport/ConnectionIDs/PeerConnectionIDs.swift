@@ -26,6 +26,18 @@ public struct PeerConnectionIDs: Sendable {
         self.limit = max(2, limit)
     }
 
+    /// Starts empty: the connection IDs of a multipath path ID arrive in PATH_NEW_CONNECTION_ID frames.
+    public init(limit: Int) {
+        self.limit = max(2, limit)
+    }
+
+    /// The sequence number the peer is expected to issue next (one above the largest seen), for
+    /// PATH_CIDS_BLOCKED.
+    public var nextExpectedSequence: UInt64 {
+        let largestActive = self.active.last.map { $0.sequenceNumber + 1 } ?? 0
+        return max(largestActive, self.retirePriorTo)
+    }
+
     /// Sets the stateless reset token of sequence number 0, which arrives in the server's transport
     /// parameters.
     public mutating func setInitialResetToken(_ token: StatelessResetToken) {

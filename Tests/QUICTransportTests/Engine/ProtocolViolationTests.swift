@@ -236,7 +236,7 @@ struct ProtocolViolationTests {
     @Test func retireConnectionIDOfThePacketsOwnDestination() throws {
         // RFC 9000 §19.16: retiring the connection ID the packet is sent to is a PROTOCOL_VIOLATION.
         let scenario = try ViolationScenario()
-        let current = scenario.client.currentPeerCIDSequence
+        let current = scenario.client.path.peerCIDSequence
         let frame = Frame.retireConnectionID(RetireConnectionIDFrame(sequenceNumber: current))
         #expect(scenario.inject([frame], from: .client))
         scenario.expectClosed(by: .client, code: .protocolViolation, frameType: 0x19)

@@ -129,9 +129,8 @@ extension Connection {
     /// - Parameter reservedBits: set in the first byte (RFC 9000 §17.3.1: they must be zero).
     func craftOneRTTPacket(payload: [UInt8], reservedBits: UInt8 = 0) throws -> [UInt8] {
         let keys = try #require(self.oneRTTWrite?.current)
-        let index = PacketNumberSpace.applicationData.rawValue
-        let packetNumber = self.spaces[index].nextPacketNumber
-        self.spaces[index].nextPacketNumber += 1
+        let packetNumber = self.path.nextPacketNumber
+        self.path.nextPacketNumber += 1
         var writer = ByteWriter()
         let offsets = PacketHeaderWriter.writeShort(destination: self.currentPeerCID, packetNumber: packetNumber,
                                                     packetNumberLength: 4,
