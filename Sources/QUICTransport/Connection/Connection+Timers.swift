@@ -36,7 +36,8 @@ extension Connection {
             consider(path.multipath.discardAt?.nanosecondsSinceOrigin)
             guard !path.multipath.isAbandoned else { continue }
             consider(path.lossDetectionDeadline?.nanosecondsSinceOrigin)
-            consider(path.validation.nextTimeout)
+            // A challenge the anti-amplification limit holds back waits for the peer's next datagram, not a timer.
+            consider(path.amplification.allowance >= 64 ? path.validation.nextTimeout : path.validation.deadline)
             consider(path.pacingWakeUp?.nanosecondsSinceOrigin)
             consider(path.pmtu.nextTimeout)
         }

@@ -165,6 +165,8 @@ extension Connection {
                              maxAckDelay: UInt64(self.configuration.maxAckDelay.nanoseconds),
                              recovery: Connection.makeRecovery(self.configuration, group: self.multipath.congestionGroup))
         path.peerCIDSequence = entry.sequenceNumber
+        // The datagram that opened the path counts toward its anti-amplification budget (RFC 9000 §8.1).
+        path.amplification.onReceived(self.lastDatagramSize)
         self.configureNewPath(&path, status: .available, cost: .free, label: "", now: now)
         self.multipath.usedPathIDs.insert(pathID)
         self.paths.append(path)

@@ -1,0 +1,33 @@
+import QUICRecovery
+import QUICSimulator
+import QUICTransport
+import QUICWire
+import Testing
+
+/// Multipath QUIC in the simulator (virtual time, deterministic): aggregation, failover and the schedulers.
+@Suite("Multipath transfers in the simulator")
+struct MultipathTransferTests {
+    /// A link of `megabits` Mbit/s each way with `rtt` round-trip time and a drop-tail queue of about one
+    /// bandwidth-delay product (at least 30 KB).
+    static func link(megabits: Double, rtt: Int, loss: Double = 0) -> LinkParameters {
+        let rate = LinkParameters.bytesPerSecond(bitsPerSecond: UInt64(megabits * 1_000_000))
+        let bdp = Int(Double(rate) * Double(rtt) / 1_000)
+        return LinkParameters(rate: rate, delay: .milliseconds(UInt64(rtt / 2)), queueCapacity: max(30_000, bdp),
+                              loss: loss > 0 ? .bernoulli(probability: loss) : .none)
+    }
+
+    @Test("2 x 10 Mbit/s (40 ms and 80 ms RTT): 20 MB reach at least 90% of 20 Mbit/s, byte-identical")
+    func aggregationOfTwoEqualRates() throws {
+        let size = 20_000_000
+        let harness = try MultipathHarness(size: size, first: Self.link(megabits: 10, rtt: 40),
+                                           second: Self.link(megabits: 10, rtt: 80))
+        harness.runDownload(deadline: .zero + .seconds(60))
+        #expect(harness.application.hashesMatch)
+        let seconds = try #require(harness.downloadSeconds)
+        let rate = Double(size) * 8 / seconds / 1e6
+        let first = harness.serverBytes(onLink: MultipathHarness.firstLink)
+        let second = harness.serverBytes(onLink: MultipathHarness.secondLink)
+        print("aggregation 10+10: \(seconds) s, \(rate) Mbit/s, first \(first) B, second \(second) B")
+        #expect(rate >= 18, "\(rate) Mbit/s")
+    }
+}
