@@ -59,7 +59,7 @@ struct PathManagerPropertyTests {
             case 2, 3:
                 guard let id = engine.validating.sorted().randomElement(using: &random) else { break }
                 engine.validating.remove(id)
-                if random.bool() {
+                if random.int(0...3) != 0 {
                     engine.validated.insert(id)
                     manager.pathValidated(id, now: now)
                 } else {
@@ -67,6 +67,9 @@ struct PathManagerPropertyTests {
                 }
             case 4:
                 manager.onPacketSent(anyID, bytes: random.int(-5...1500), ackEliciting: random.bool(), now: now)
+                if random.int(0...4) != 0 {
+                    manager.onAckReceived(anyID, now: now)
+                }
             case 5:
                 manager.onAckReceived(anyID, now: now)
             case 6:
@@ -95,7 +98,7 @@ struct PathManagerPropertyTests {
             default:
                 let snapshots = known.filter { _ in random.bool() }.map {
                     F.snapshot($0, rtt: UInt64(random.int(5...250)) * F.millisecond,
-                               inFlight: random.bool() ? 1200 : 0, ptos: random.int(0...10) == 0 ? 3 : 0)
+                               inFlight: random.int(0...3) == 0 ? 1200 : 0, ptos: random.int(0...30) == 0 ? 3 : 0)
                 } + (random.int(0...5) == 0 ? [F.snapshot(777, ptos: 9)] : [])
                 let actions = manager.evaluate(paths: snapshots, now: now)
                 var again = manager
