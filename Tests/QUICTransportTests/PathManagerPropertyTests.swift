@@ -43,7 +43,7 @@ struct PathManagerPropertyTests {
             now += UInt64(random.int(0...300)) * F.millisecond
             let known = engine.known
             let anyID: PathID = random.int(0...9) == 0 ? 999 : (known.randomElement(using: &random) ?? 0)
-            switch random.int(0...13) {
+            switch random.int(0...14) {
             case 0:
                 guard !engine.pendingOpens.isEmpty else { break }
                 let local = engine.pendingOpens.remove(at: random.int(0...engine.pendingOpens.count - 1))
@@ -95,6 +95,14 @@ struct PathManagerPropertyTests {
                 }
                 manager.pathValidated(anyID, now: now)
                 _ = manager.pollEvent()
+            case 11:
+                // An interface goes down or comes (back) up now and then.
+                guard random.int(0...5) == 0, let local = locals.randomElement(using: &random) else { break }
+                if manager.configuration.locals.contains(local) {
+                    manager.removeLocal(address: local.address, now: now)
+                } else {
+                    manager.addLocal(local, now: now)
+                }
             default:
                 let snapshots = known.filter { _ in random.bool() }.map {
                     F.snapshot($0, rtt: UInt64(random.int(5...250)) * F.millisecond,
@@ -127,7 +135,7 @@ struct PathManagerPropertyTests {
             case .abandon(let id, let errorCode):
                 #expect(engine.localOf[id] != nil)
                 #expect(!engine.abandonRequested.contains(id), "path \(id) abandoned twice")
-                #expect(errorCode == F.unstable)
+                #expect(errorCode == F.unstable || errorCode == TransportErrorCode.applicationAbandonPath.rawValue)
                 engine.abandonRequested.insert(id)
             case .probe(let id):
                 #expect(engine.validated.contains(id))

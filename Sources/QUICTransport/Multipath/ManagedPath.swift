@@ -19,8 +19,9 @@ struct ManagedPath: Sendable {
     var phase: Phase = .validating
     /// draft-ietf-quic-multipath-21 §3.3: a new path is available until PATH_STATUS_BACKUP says otherwise.
     var announcedStatus: PathStatus = .available
-    /// A PATH_ABANDON the manager still has to ask for (set by a failed validation, emitted by `evaluate`).
-    var abandonPending = false
+    /// The error code of a PATH_ABANDON the manager still has to ask for (set by a failed validation or a
+    /// removed local endpoint, emitted by `evaluate`).
+    var pendingAbandonCode: UInt64?
     var validatedAt: UInt64?
     /// The last ack-eliciting packet sent on the path, and the last standby probe asked for.
     var lastAckElicitingSentAt: UInt64?
@@ -89,7 +90,7 @@ struct ManagedPath: Sendable {
 
 /// The `PathManager`'s record of one configured local endpoint.
 struct ManagedLocal: Sendable {
-    let endpoint: LocalPathEndpoint
+    var endpoint: LocalPathEndpoint
     /// Failures since a path from this endpoint was last validated; the re-open back-off doubles with each.
     var consecutiveFailures = 0
     /// When a new path from this endpoint is due (nil: none scheduled).

@@ -52,10 +52,11 @@ extension PathManager {
         return max(window, self.configuration.minimumSilence)
     }
 
-    /// Paths that may still be opened: `maxPaths` minus alive paths and opens in progress.
+    /// Paths that may still be opened: `maxPaths` minus alive paths and opens in progress (including opens
+    /// from endpoints removed meanwhile, until the engine answers them).
     var openCapacity: Int {
         let alive = self.paths.count(where: \.isAlive)
-        let requested = self.locals.count(where: \.openRequested)
+        let requested = self.locals.count(where: \.openRequested) + self.cancelledOpens.count
         return max(0, self.configuration.maxPaths - alive - requested)
     }
 
@@ -76,9 +77,10 @@ extension PathManager {
     }
 
     private mutating func emitPendingAbandons(into actions: inout [PathAction]) {
-        for index in self.paths.indices where self.paths[index].abandonPending {
-            self.paths[index].abandonPending = false
-            actions.append(.abandon(self.paths[index].id, errorCode: TransportErrorCode.pathUnstableOrPoor.rawValue))
+        for index in self.paths.indices {
+            guard let code = self.paths[index].pendingAbandonCode else { continue }
+            self.paths[index].pendingAbandonCode = nil
+            actions.append(.abandon(self.paths[index].id, errorCode: code))
         }
     }
 
@@ -154,7 +156,8 @@ extension PathManager {
                 due.append(index)
             }
         }
-        let ordered = due.filter { !self.locals[$0].endpoint.isBackup } + due.filter { self.locals[$0].endpoint.isBackup }
+        let backups = due.filter { self.locals[$0].endpoint.isBackup }
+        let ordered = due.filter { !self.locals[$0].endpoint.isBackup } + backups
         for index in ordered.prefix(self.openCapacity) {
             self.locals[index].openRequested = true
             self.locals[index].reopenAt = nil

@@ -17,13 +17,16 @@ import QUICWire
 /// action twice for one cause.
 public struct PathManager: Sendable {
     /// The configuration in force (values brought into range, duplicate local addresses removed).
-    public let configuration: PathManagerConfiguration
+    public internal(set) var configuration: PathManagerConfiguration
     /// Whether `start(now:)` was called: only then are paths opened and re-opened.
     public private(set) var isStarted = false
 
     var locals: [ManagedLocal]
     /// Every known path, in the order the engine reported them.
     var paths: [ManagedPath] = []
+    /// Local addresses removed while an open from them was in progress: a path the engine still opens from one
+    /// is abandoned at once.
+    var cancelledOpens: Set<NetworkAddress> = []
     /// The standby currently announced as available because no available path is usable.
     var promotedStandby: PathID?
     /// The earliest input time since the last `evaluate` whose input needs actions (nil: none pending).
@@ -61,7 +64,12 @@ public struct PathManager: Sendable {
     /// when the peer opened one).
     public mutating func pathOpened(_ id: PathID, local: LocalPathEndpoint, now: UInt64) {
         guard self.pathIndex(id) == nil else { return }
-        let path = ManagedPath(id: id, local: self.configuredEndpoint(for: local), now: now)
+        var path = ManagedPath(id: id, local: self.configuredEndpoint(for: local), now: now)
+        if self.cancelledOpens.remove(local.address) != nil {
+            path.phase = .abandoning
+            path.statistics.closedAt = now
+            path.pendingAbandonCode = TransportErrorCode.applicationAbandonPath.rawValue
+        }
         self.paths.append(path)
         if let index = self.localIndex(local.address) {
             self.locals[index].openRequested = false
@@ -74,6 +82,7 @@ public struct PathManager: Sendable {
     /// The engine could not open a path from `local` after an `.open` (for instance no connection ID for a
     /// new path ID): it is tried again after the back-off.
     public mutating func pathOpenFailed(local: LocalPathEndpoint, now: UInt64) {
+        self.cancelledOpens.remove(local.address)
         guard let index = self.localIndex(local.address), self.locals[index].openRequested else { return }
         self.locals[index].openRequested = false
         self.scheduleReopen(localAt: index, now: now)
@@ -99,7 +108,7 @@ public struct PathManager: Sendable {
         guard let index = self.pathIndex(id), self.paths[index].phase == .validating else { return }
         self.emit(.validationFailed(id))
         self.giveUp(pathAt: index, now: now)
-        self.paths[index].abandonPending = true
+        self.paths[index].pendingAbandonCode = TransportErrorCode.pathUnstableOrPoor.rawValue
         self.markEvaluationDue(now)
     }
 
@@ -112,7 +121,7 @@ public struct PathManager: Sendable {
             self.giveUp(pathAt: index, now: now)
         }
         self.paths[index].phase = .closed
-        self.paths[index].abandonPending = false
+        self.paths[index].pendingAbandonCode = nil
         self.trimClosedPaths()
         self.markEvaluationDue(now)
     }
