@@ -120,6 +120,46 @@ struct PathManagerPropertyTests {
         _ = manager.drainEvents()
     }
 
+    /// Arbitrary times (backwards, up to `UInt64.max`), sizes and IDs: nothing traps, and statistics stay sane.
+    @Test func arbitraryTimesAndValuesNeverTrap() {
+        var random = SplitMix64(seed: 0xbad_c10c)
+        var manager = F.manager([F.wifi, F.dsl, F.lte]) {
+            $0.maxReopenBackoff = .max
+            $0.failureSilenceRTTs = .max
+            $0.minimumSilence = .max
+        }
+        for _ in 0..<1000 {
+            let now = random.bool() ? random.next() : UInt64.max - UInt64(random.int(0...3))
+            let id = PathID(random.int(0...5))
+            let local = [F.wifi, F.dsl, F.lte, F.satellite][random.int(0...3)]
+            switch random.int(0...9) {
+            case 0: _ = manager.start(now: now)
+            case 1: manager.pathOpened(id, local: local, now: now)
+            case 2: manager.pathValidated(id, now: now)
+            case 3: manager.pathValidationFailed(id, now: now)
+            case 4: manager.pathAbandoned(id, byPeer: random.bool(), now: now)
+            case 5: manager.onPacketSent(id, bytes: .max, ackEliciting: random.bool(), now: now)
+            case 6: manager.onPacketsLost(id, count: .max, now: now)
+            case 7: manager.pathOpenFailed(local: local, now: now)
+            case 8:
+                if random.bool() {
+                    manager.removeLocal(address: local.address, now: now)
+                } else {
+                    manager.addLocal(local, now: now)
+                }
+            default:
+                let snapshot = PathSnapshot(
+                    pathID: id, smoothedRTT: random.next(), congestionWindow: .max, bytesInFlight: .max,
+                    consecutivePTOs: random.bool() ? .max : .min
+                )
+                _ = manager.evaluate(paths: [snapshot], now: now)
+            }
+            _ = manager.nextTimeout()
+            _ = manager.pollEvent()
+        }
+        #expect(manager.statistics.allSatisfy { $0.lossRate >= 0 && $0.lossRate <= 1 && $0.costIncurred >= 0 })
+    }
+
     private func check(
         _ actions: [PathAction], manager: PathManager, engine: inout EngineModel, maxPaths: Int, now: UInt64
     ) {

@@ -2,9 +2,10 @@ import QUICWire
 
 extension PathManager {
     /// Applies the manager's policy at `now` to the engine's current path snapshots and returns what to do,
-    /// in this order: abandons (failed validations, then newly failed paths), status announcements (backups,
-    /// and a standby taking over when no available path is usable), opens of local endpoints that are due, and
-    /// standby probes. Snapshots of unknown paths are ignored; a path without a snapshot keeps its last values.
+    /// in this order: abandons (failed validations and removed endpoints, then newly failed paths), status
+    /// announcements (backups, and a standby taking over when no available path is usable), opens of local
+    /// endpoints that are due, and standby probes. Snapshots of unknown paths are ignored; a path without a
+    /// snapshot keeps its last values.
     ///
     /// Call it after every batch of inputs (in particular after the engine's PTO timer fired, since the
     /// probe-timeout rule reads `consecutivePTOs` from the snapshots) and when `nextTimeout()` expires. Calling

@@ -113,7 +113,8 @@ public struct PathManager: Sendable {
     }
 
     /// Path `id` is gone: PATH_ABANDON was received from the peer (`byPeer`) or the engine finished abandoning
-    /// it. If the manager did not cause it, the local endpoint is re-opened after the back-off.
+    /// it. If the manager did not cause it, the local endpoint is re-opened after the back-off, whichever side
+    /// abandoned it (to stop using an endpoint for good, remove it with `removeLocal(address:now:)`).
     public mutating func pathAbandoned(_ id: PathID, byPeer: Bool, now: UInt64) {
         guard let index = self.pathIndex(id), self.paths[index].phase != .closed else { return }
         self.emit(.abandoned(id))
