@@ -94,6 +94,50 @@ struct PathManagerFailureTests {
         #expect(manager.evaluate(paths: snapshots, now: 200 * F.millisecond) == [.abandon(1, errorCode: F.unstable)])
     }
 
+    @Test func theLastUsablePathIsKeptWhenItFailsAndAbandonedOnlyOnceAnotherIsUsable() {
+        var manager = F.manager([F.wifi, F.dsl])
+        _ = manager.openAndValidate(0, F.wifi, now: 0)
+        _ = manager.drainEvents()
+        let rtt = 50 * F.millisecond
+        manager.onPacketSent(0, bytes: 1200, ackEliciting: true, now: 0)
+        #expect(manager.evaluate(paths: [F.snapshot(0, rtt: rtt, inFlight: 1200)], now: 4 * rtt).isEmpty,
+                "abandoning the only path would make the peer close the connection")
+        #expect(manager.drainEvents() == [.failed(0, reason: .silence(duration: 4 * rtt))])
+        #expect(manager.nextTimeout() == nil, "no timer for a deadline already acted on")
+        #expect(manager.evaluate(paths: [F.snapshot(0, rtt: rtt, inFlight: 1200)], now: F.second).isEmpty)
+        #expect(manager.pollEvent() == nil, "failed is reported once")
+        // It recovers: an acknowledgment ends the silence; a later silence is a new failure.
+        manager.onAckReceived(0, now: 2 * F.second)
+        #expect(manager.evaluate(paths: [F.snapshot(0, rtt: rtt)], now: 2 * F.second).isEmpty)
+        manager.onPacketSent(0, bytes: 1200, ackEliciting: true, now: 3 * F.second)
+        #expect(manager.nextTimeout() == 3 * F.second + 4 * rtt)
+        #expect(manager.evaluate(paths: [F.snapshot(0, rtt: rtt, inFlight: 1200)], now: 4 * F.second).isEmpty)
+        #expect(manager.drainEvents() == [.failed(0, reason: .silence(duration: F.second))])
+        // A second path comes up: the failed one is abandoned and re-opened later.
+        #expect(manager.start(now: 4 * F.second) == [.open(local: F.dsl)])
+        manager.pathOpened(1, local: F.dsl, now: 4 * F.second)
+        #expect(manager.evaluate(paths: [], now: 4 * F.second).isEmpty, "not while the new path is validating")
+        manager.pathValidated(1, now: 5 * F.second)
+        #expect(manager.evaluate(paths: [], now: 5 * F.second) == [.abandon(0, errorCode: F.unstable)])
+        #expect(manager.drainEvents() == [
+            .opened(1, label: "dsl"), .validated(1), .reopenScheduled(local: F.wifi, at: 6 * F.second),
+        ])
+    }
+
+    @Test func pathsFailingTogetherAreAllKeptWhenNoneIsLeft() {
+        var manager = self.twoPaths()
+        let snapshots = [F.snapshot(0, ptos: 2), F.snapshot(1, ptos: 4)]
+        #expect(manager.evaluate(paths: snapshots, now: 10).isEmpty)
+        #expect(manager.alivePaths == [0, 1])
+        #expect(manager.drainEvents() == [
+            .failed(0, reason: .probeTimeouts(count: 2)), .failed(1, reason: .probeTimeouts(count: 4)),
+        ])
+        // dsl recovers (its PTO count is reset by an acknowledgment): wifi, still failed, goes.
+        #expect(manager.evaluate(paths: [F.snapshot(0, ptos: 3), F.snapshot(1)], now: 20)
+            == [.abandon(0, errorCode: F.unstable)])
+        #expect(manager.pollEvent() == .reopenScheduled(local: F.wifi, at: 20 + F.second))
+    }
+
     @Test func pathsStillValidatingAreLeftToValidation() {
         var manager = F.manager([F.wifi, F.dsl])
         _ = manager.openAndValidate(0, F.wifi, now: 0)

@@ -68,16 +68,23 @@ struct PathManagerStandbyTests {
             == [.becamePrimary(2), .becamePrimary(1)])
     }
 
-    @Test func aStandbyThatIsNotValidatedCannotTakeOver() {
+    @Test func aFailedPrimaryIsKeptUntilTheStandbyIsValidatedThenHandsOver() {
         var manager = F.manager([F.wifi, F.lte])
         _ = manager.openAndValidate(0, F.wifi, now: 0)
         _ = manager.start(now: 0)
         manager.pathOpened(1, local: F.lte, now: 0)
         #expect(manager.evaluate(paths: [], now: 0) == [.setStatus(1, .backup)])
-        #expect(manager.evaluate(paths: [F.snapshot(0, ptos: 2)], now: 1) == [.abandon(0, errorCode: F.unstable)])
+        _ = manager.drainEvents()
+        #expect(manager.evaluate(paths: [F.snapshot(0, ptos: 2)], now: 1).isEmpty, "a standby still validating")
+        #expect(manager.drainEvents() == [.failed(0, reason: .probeTimeouts(count: 2))])
+        #expect(manager.alivePaths == [0, 1])
         manager.pathValidated(1, now: 2)
-        #expect(manager.evaluate(paths: [], now: 2) == [.setStatus(1, .available)])
-        #expect(manager.drainEvents().suffix(3) == [.validated(1), .becamePrimary(1), .statusChanged(1, .available)])
+        #expect(manager.evaluate(paths: [F.snapshot(0, ptos: 3)], now: 2)
+            == [.abandon(0, errorCode: F.unstable), .setStatus(1, .available)])
+        #expect(manager.drainEvents() == [
+            .validated(1), .reopenScheduled(local: F.wifi, at: 2 + F.second), .becamePrimary(1),
+            .statusChanged(1, .available),
+        ], "failed is reported once")
     }
 
     @Test func aValidatedStandbyIsProbedAtTheConfiguredCadence() {

@@ -22,6 +22,8 @@ struct ManagedPath: Sendable {
     /// The error code of a PATH_ABANDON the manager still has to ask for (set by a failed validation or a
     /// removed local endpoint, emitted by `evaluate`).
     var pendingAbandonCode: UInt64?
+    /// The path meets a failure rule but is kept because no other validated path is healthy.
+    var isFailedButKept = false
     var validatedAt: UInt64?
     /// The last ack-eliciting packet sent on the path, and the last standby probe asked for.
     var lastAckElicitingSentAt: UInt64?

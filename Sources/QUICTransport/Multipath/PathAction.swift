@@ -6,7 +6,7 @@ public enum PathAction: Sendable, Hashable {
     /// start path validation, RFC 9000 §8.2). The engine reports the outcome with `pathOpened` (then
     /// `pathValidated` or `pathValidationFailed`) or `pathOpenFailed`.
     case open(local: LocalPathEndpoint)
-    /// Send PATH_ABANDON for the path (draft-ietf-quic-multipath-21 §4.3) with this error code, typically
+    /// Send PATH_ABANDON for the path (draft-ietf-quic-multipath-21 §4.2) with this error code, typically
     /// `TransportErrorCode.pathUnstableOrPoor.rawValue`.
     case abandon(PathID, errorCode: UInt64)
     /// Send an ack-eliciting packet (a PING) on the path, to keep a standby warm and its RTT fresh.

@@ -9,7 +9,8 @@ public enum PathEvent: Sendable, Hashable {
     case validated(PathID)
     /// Path validation failed (RFC 9000 §8.2.4); the manager abandons the path.
     case validationFailed(PathID)
-    /// The manager found the path no longer delivering and abandons it.
+    /// The manager found the path no longer delivering. It abandons it, or, while no other validated path is
+    /// healthy, keeps it until one is (or until it recovers).
     case failed(PathID, reason: PathFailureReason)
     /// The manager announced a new status for the path (`.available` or `.backup`).
     case statusChanged(PathID, PathStatus)

@@ -30,7 +30,8 @@ extension PathManager {
             earliest = min(earliest ?? time, time)
         }
         for path in self.paths where path.phase == .active {
-            if let start = path.silenceStart {
+            // A failed path kept as the last one waits for an input (an acknowledgment, another path) instead.
+            if let start = path.silenceStart, !path.isFailedButKept {
                 consider(PathTime.adding(start, self.silenceWindow(for: path)))
             }
             if path.announcedStatus == .backup {
@@ -89,21 +90,45 @@ extension PathManager {
     /// ack-eliciting data has been waiting longer than the silence window for an acknowledgment. A failed path
     /// is abandoned with PATH_UNSTABLE_OR_POOR (draft-ietf-quic-multipath-21 §4.2.1: "the used interface is
     /// observed to be unstable or performance is considered poor") and its local endpoint re-opened later.
+    ///
+    /// Failed paths are kept while no other validated path is healthy: draft-ietf-quic-multipath-21 §3.4, "If a
+    /// PATH_ABANDON frame is received for the only open path of a QUIC connection, the receiving peer SHOULD
+    /// send a CONNECTION_CLOSE frame", and connectivity may come back. Such a path is reported `failed` once,
+    /// stays in use, and is abandoned as soon as another path is usable, unless it recovered first.
     private mutating func detectFailures(now: UInt64, into actions: inout [PathAction]) {
+        var failing: [(index: Int, reason: PathFailureReason)] = []
+        var healthy = 0
         for index in self.paths.indices where self.paths[index].phase == .active {
-            let path = self.paths[index]
-            let reason: PathFailureReason
-            if path.consecutivePTOs >= self.configuration.failureConsecutivePTOs {
-                reason = .probeTimeouts(count: path.consecutivePTOs)
-            } else if let start = path.silenceStart, now >= PathTime.adding(start, self.silenceWindow(for: path)) {
-                reason = .silence(duration: now - start)
+            if let reason = self.failureReason(self.paths[index], now: now) {
+                failing.append((index, reason))
             } else {
+                self.paths[index].isFailedButKept = false
+                healthy += 1
+            }
+        }
+        for (index, reason) in failing {
+            let id = self.paths[index].id
+            if !self.paths[index].isFailedButKept {
+                self.emit(.failed(id, reason: reason))
+            }
+            guard healthy > 0 else {
+                self.paths[index].isFailedButKept = true
                 continue
             }
-            actions.append(.abandon(path.id, errorCode: TransportErrorCode.pathUnstableOrPoor.rawValue))
-            self.emit(.failed(path.id, reason: reason))
+            actions.append(.abandon(id, errorCode: TransportErrorCode.pathUnstableOrPoor.rawValue))
             self.giveUp(pathAt: index, now: now)
         }
+    }
+
+    /// Why `path` counts as failed at `now`, or nil while it delivers.
+    private func failureReason(_ path: ManagedPath, now: UInt64) -> PathFailureReason? {
+        if path.consecutivePTOs >= self.configuration.failureConsecutivePTOs {
+            return .probeTimeouts(count: path.consecutivePTOs)
+        }
+        if let start = path.silenceStart, now >= PathTime.adding(start, self.silenceWindow(for: path)) {
+            return .silence(duration: now - start)
+        }
+        return nil
     }
 
     /// Announces each alive path's status: paths from backup endpoints are backups, all others available.
