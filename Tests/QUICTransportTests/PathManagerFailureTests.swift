@@ -58,6 +58,15 @@ struct PathManagerFailureTests {
         #expect(manager.evaluate(paths: snapshots, now: 100 * F.millisecond) == [.abandon(0, errorCode: F.unstable)])
     }
 
+    @Test func beforeTheFirstRTTSampleTheSilenceWindowUsesTheInitialRTT() {
+        var manager = self.twoPaths()
+        manager.onPacketSent(1, bytes: 1200, ackEliciting: true, now: 0)
+        // RFC 9002 §6.2.2: kInitialRtt = 333 ms, so 4 × 333 ms.
+        #expect(manager.nextTimeout() == 1332 * F.millisecond)
+        #expect(manager.evaluate(paths: [], now: 1331 * F.millisecond).isEmpty)
+        #expect(manager.evaluate(paths: [], now: 1332 * F.millisecond) == [.abandon(1, errorCode: F.unstable)])
+    }
+
     @Test func noFailureWhileNothingIsInFlight() {
         var manager = self.twoPaths()
         // Acknowledged data, and packets that elicit no acknowledgment, never start the silence clock.

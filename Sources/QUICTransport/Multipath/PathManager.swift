@@ -1,3 +1,4 @@
+import QUICRecovery
 import QUICWire
 
 /// Decides which paths a multipath connection has (ARCHITECTURE.md §5): it opens paths from the configured
@@ -37,7 +38,7 @@ public struct PathManager: Sendable {
     /// Events kept when nobody drains them; older ones are dropped first.
     public static let maxQueuedEvents = 1024
     /// RFC 9002 §6.2.2 `kInitialRtt`: the RTT assumed before the first sample.
-    public static let initialRTT: UInt64 = 333 * PathManagerConfiguration.millisecond
+    public static let initialRTT = UInt64(RTTEstimator.defaultInitialRTT.nanoseconds)
 
     public init(configuration: PathManagerConfiguration) {
         self.configuration = configuration.normalized
