@@ -30,6 +30,10 @@ public struct MultipathConfiguration: Sendable {
     /// When a path's PTO fires, the data it still has in flight is sent again on the other paths at once
     /// (draft-ietf-quic-multipath-21 §5.7), instead of waiting for the path to recover.
     public var reinjectsOnProbeTimeout = true
+    /// Client: the path manager's settings (ARCHITECTURE.md §5): the local addresses to open paths from (the
+    /// handshake's address included or not), standby probing, failure detection and re-opening. Nil: the
+    /// application opens and abandons paths itself with ``Connection/openPath(localAddress:remoteAddress:status:cost:label:now:)``.
+    public var pathManager: PathManagerConfiguration?
 
     public init() {}
 
