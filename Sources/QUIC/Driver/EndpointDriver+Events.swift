@@ -71,6 +71,8 @@ extension EndpointDriver {
             slot.events.yield(.pathAbandoned(pathID, byPeer: byPeer))
         case .peerPathStatus(let pathID, let status):
             slot.events.yield(.peerPathStatus(pathID, status))
+        case .pathManager(let event):
+            self.logger.debug("path manager", metadata: ["event": "\(event)"])
         case .closed(let reason):
             self.logger.info("connection closed", metadata: [
                 "remote": "\(slot.connection.fourTuple.remote)", "reason": "\(reason)",

@@ -228,6 +228,9 @@ extension Connection {
         }
         if self.isLogging { self.logMetrics(now: now) }
         let acked = self.ackedScratch
+        if !acked.isEmpty {
+            self.multipath.pathManager?.onAckReceived(self.path.id, now: now.nanosecondsSinceOrigin)
+        }
         self.pmtuObserveAcknowledged(acked, space: space)
         for packet in acked {
             if space == .applicationData, !self.writePhaseAcknowledged, let first = self.writePhaseFirstPacket,
@@ -246,6 +249,9 @@ extension Connection {
     func onLost(_ packets: [SentPacket<SentPacketContents>], now: QUICInstant) {
         self.stats.packetsLost += UInt64(packets.count)
         self.path.multipath.onPacketsLost(packets.count)
+        if !packets.isEmpty {
+            self.multipath.pathManager?.onPacketsLost(self.path.id, count: packets.count, now: now.nanosecondsSinceOrigin)
+        }
         self.logLost(packets, now: now)
         for packet in packets {
             let space = packet.payload.level.packetNumberSpace

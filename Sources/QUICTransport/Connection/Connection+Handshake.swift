@@ -170,6 +170,7 @@ extension Connection {
         self.path.amplification.markValidated()
         self.path.validation.markValidated()
         self.migrateToPreferredAddress(now: now)
+        self.startPathManager(now: now)
     }
 
     /// Drops a space's keys and forgets its packets in flight (RFC 9001 §4.9, RFC 9002 §6.4).

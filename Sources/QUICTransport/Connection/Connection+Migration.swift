@@ -77,6 +77,7 @@ extension Connection {
             // endpoint MUST explicitly close the path".
             let id = self.path.id
             self.emit(.pathValidationFailed(id))
+            self.multipath.pathManager?.pathValidationFailed(id, now: now.nanosecondsSinceOrigin)
             if self.paths.contains(where: { $0.id != id && !$0.multipath.isAbandoned }) {
                 self.abandon(pathAt: self.pathIndex, errorCode: TransportErrorCode.pathUnstableOrPoor.rawValue,
                              byPeer: false, now: now)

@@ -61,6 +61,7 @@ extension Connection {
         if self.keysBecameAvailable {
             self.retryUndecryptable(from: fourTuple, now: now)
         }
+        self.runPathManager(now: now)
         self.updateLossTimer(now: now)
     }
 
@@ -209,6 +210,7 @@ extension Connection {
         }
         self.stats.packetsReceived += 1
         self.path.multipath.bytesReceived += UInt64(bytes.count)
+        self.multipath.pathManager?.onPacketReceived(self.path.id, bytes: bytes.count, now: now.nanosecondsSinceOrigin)
         if level == .zeroRTT { self.earlyData.packetsReceived += 1 }
         self[received: level.packetNumberSpace].onPacketReceived(opened.packetNumber, ackEliciting: ackEliciting, ecn: ecn,
                                                           now: now.nanosecondsSinceOrigin)

@@ -161,6 +161,8 @@ extension Connection {
                                   ecn: ecn, payload: SentPacketContents(frames: packet.frames, level: packet.level))
             self.path.recovery.onPacketSent(sent, space: packet.level.packetNumberSpace, now: now)
             self.path.multipath.onPacketSent(bytes: size)
+            self.multipath.pathManager?.onPacketSent(self.path.id, bytes: size, ackEliciting: packet.isAckEliciting,
+                                                     now: now.nanosecondsSinceOrigin)
             self.stats.packetsSent += 1
             if packet.isAckEliciting { anyAckEliciting = true }
             if packet.level == .zeroRTT { self.earlyData.packetsSent += 1 }

@@ -43,6 +43,7 @@ extension Connection {
         }
         consider(self.idle.deadline)
         if self.isHandshakeConfirmed { consider(self.idle.keepAliveTime) }
+        consider(self.multipath.pathManager?.nextTimeout())
         consider(self.previousReadKeysDiscardAt?.nanosecondsSinceOrigin)
         if let started = self.handshakeStartedAt, !self.isHandshakeComplete {
             consider((started + self.handshakeTimeout).nanosecondsSinceOrigin)
@@ -110,6 +111,7 @@ extension Connection {
             index += 1
         }
         self.discardAbandonedPaths(now: now)
+        self.runPathManager(now: now, force: self.multipath.pathManager != nil)
         if let discardAt = self.previousReadKeysDiscardAt, now >= discardAt {
             self.previousReadKeysDiscardAt = nil
             self.oneRTTRead?.discardPrevious()

@@ -68,6 +68,9 @@ public enum ConnectionEvent: Hashable, Sendable {
     case pathAbandoned(PathID, errorCode: UInt64, byPeer: Bool)
     /// The peer announced how it prefers a path to be used (PATH_STATUS_AVAILABLE / PATH_STATUS_BACKUP).
     case peerPathStatus(PathID, PathStatus)
+    /// What the client's path manager noticed or did: a path failed, a re-open is scheduled, a standby took
+    /// over.
+    case pathManager(PathEvent)
     /// The connection entered closing or draining; no more data moves. Sent once.
     case closed(ConnectionCloseReason)
 }

@@ -184,6 +184,7 @@ extension Connection {
         guard !self.path.multipath.isEstablished else { return }
         self.path.multipath.isEstablished = true
         self.emit(.pathAvailable(self.path.id, self.path.fourTuple))
+        self.multipath.pathManager?.pathValidated(self.path.id, now: now.nanosecondsSinceOrigin)
         self.logPathEvent("path_available", pathID: self.path.id, now: now)
     }
 
@@ -247,6 +248,7 @@ extension Connection {
         self.paths[index].recovery.discard(space: .applicationData, into: &removed)
         self.requeueFrames(of: removed, fromPathAt: index, now: now)
         self.emit(.pathAbandoned(id, errorCode: errorCode, byPeer: byPeer))
+        self.multipath.pathManager?.pathAbandoned(id, byPeer: byPeer, now: now.nanosecondsSinceOrigin)
         self.logPathEvent("path_abandoned", pathID: id, now: now)
         if !self.paths.contains(where: { !$0.multipath.isAbandoned }) {
             // §3.4: "If a PATH_ABANDON frame is received for the only open path of a QUIC connection, the

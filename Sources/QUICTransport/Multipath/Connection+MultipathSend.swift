@@ -119,26 +119,28 @@ extension Connection {
             bytesSent: path.multipath.bytesSent)
     }
 
-    /// The path ACK-only packets go on: the usable path with the lowest smoothed RTT (or the path itself under
-    /// ``AcknowledgmentPath/samePath`` when it is usable).
+    /// The path ACK-only packets go on: among the usable paths that showed recently that they deliver (a packet
+    /// arrived on them within two of their RTTs plus the ACK delay), the one with the lowest smoothed RTT; when
+    /// none did, the one that delivered last. A path whose incoming packets stopped is most likely broken in the
+    /// other direction too, and acknowledgments sent on it would be lost with it.
     var acknowledgmentPathIndex: Int? {
+        let now = self.lastNow
         var best: Int?
+        var freshest: (index: Int, time: UInt64)?
         for index in self.paths.indices {
             let path = self.paths[index]
             guard !path.multipath.isAbandoned, path.multipath.isEstablished else { continue }
+            let lastReceived = path.received.largestReceivedTime
+            if freshest.map({ lastReceived > $0.time }) ?? true { freshest = (index, lastReceived) }
+            let window = UInt64(max((path.recovery.rtt.smoothedRTT * 2 + path.recovery.maxAckDelay).nanoseconds, 0))
+            guard now <= lastReceived &+ window else { continue }
             guard let current = best else {
                 best = index
                 continue
             }
-            let challenger = path.recovery.rtt.smoothedRTT
-            let incumbent = self.paths[current].recovery.rtt.smoothedRTT
-            // A path whose probes go unanswered is a poor place for acknowledgments.
-            if path.recovery.ptoCount < self.paths[current].recovery.ptoCount
-                || (path.recovery.ptoCount == self.paths[current].recovery.ptoCount && challenger < incumbent) {
-                best = index
-            }
+            if path.recovery.rtt.smoothedRTT < self.paths[current].recovery.rtt.smoothedRTT { best = index }
         }
-        return best ?? self.paths.firstIndex { !$0.multipath.isAbandoned }
+        return best ?? freshest?.index ?? self.paths.firstIndex { !$0.multipath.isAbandoned }
     }
 
     /// Whether some path (the current one included) has an acknowledgment due now.

@@ -24,6 +24,8 @@ struct MultipathConnectionState {
     /// Path IDs that were ever used; §3.4: "the path ID MUST NOT be reused for new paths".
     var usedPathIDs: Set<PathID> = [0]
     var scheduler: any PacketScheduler
+    /// The client's path manager, once started (``MultipathConfiguration/pathManager``).
+    var pathManager: PathManager?
     /// Whether a MAX_PATH_ID frame with `localMaxPathID` waits to be sent.
     var maxPathIDPending = false
     /// A PATHS_BLOCKED frame to send, with the peer's limit that blocked us.

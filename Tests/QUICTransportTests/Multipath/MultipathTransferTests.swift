@@ -31,3 +31,25 @@ struct MultipathTransferTests {
         #expect(rate >= 18, "\(rate) Mbit/s")
     }
 }
+
+extension MultipathTransferTests {
+    @Test("The first path blackholes mid-transfer: the stall is at most one RTT of the second path + one PTO, byte-identical")
+    func failoverWhenThePrimaryDies() throws {
+        let size = 12_000_000
+        let outage = SimInstant.zero + .seconds(3)
+        let harness = try MultipathHarness(
+            size: size, first: Self.link(megabits: 10, rtt: 40), second: Self.link(megabits: 10, rtt: 80),
+            schedule: [ScheduledLinkChange(at: outage, link: MultipathHarness.firstLink, .down)])
+        // The first path's PTO just before the outage, as the server computes it.
+        harness.run(until: .zero + .milliseconds(2_999))
+        let server = try #require(harness.serverConnection)
+        let before = try #require(server.pathSnapshot(0))
+        let pto = Double(before.smoothedRTT + max(4 * before.rttVariance, 1_000_000) + 25_000_000) / 1e9
+        harness.runDownload(deadline: .zero + .seconds(60))
+        #expect(harness.application.hashesMatch)
+        let stall = Double(harness.longestReadGap(from: outage).nanoseconds) / 1e9
+        let secondRTT = Double(try #require(server.pathSnapshot(1)).smoothedRTT) / 1e9
+        print("failover: stall \(stall) s, PTO of the first path \(pto) s, RTT of the second \(secondRTT) s, total \(harness.downloadSeconds ?? 0) s")
+        #expect(stall <= secondRTT + pto, "stall \(stall) s > \(secondRTT) + \(pto) s")
+    }
+}
