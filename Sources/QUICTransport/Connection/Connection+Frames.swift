@@ -123,6 +123,7 @@ extension Connection {
             throw TransportError(.protocolViolation, frameType: frame.frameType,
                                  reason: "DATAGRAM frame of \(frameSize) bytes exceeds \(maximum)")
         }
+        if self.isDuplicateDatagram(datagram.data, now: self.lastNow) { return }
         self.emit(.datagramReceived(Array(datagram.data)))
     }
 
@@ -230,6 +231,11 @@ extension Connection {
         let acked = self.ackedScratch
         if !acked.isEmpty {
             self.multipath.pathManager?.onAckReceived(self.path.id, now: now.nanosecondsSinceOrigin)
+            if self.multipath.isNegotiated {
+                let snapshot = self.snapshot(ofPathAt: self.pathIndex)
+                let bytes = acked.reduce(0) { $0 + $1.size }
+                self.multipath.scheduler.onAcked(on: snapshot, bytes: bytes, now: now.nanosecondsSinceOrigin)
+            }
         }
         self.pmtuObserveAcknowledged(acked, space: space)
         for packet in acked {
@@ -251,6 +257,11 @@ extension Connection {
         self.path.multipath.onPacketsLost(packets.count)
         if !packets.isEmpty {
             self.multipath.pathManager?.onPacketsLost(self.path.id, count: packets.count, now: now.nanosecondsSinceOrigin)
+            if self.multipath.isNegotiated {
+                let bytes = packets.reduce(0) { $0 + $1.size }
+                self.multipath.scheduler.onLost(on: self.snapshot(ofPathAt: self.pathIndex), bytes: bytes,
+                                                now: now.nanosecondsSinceOrigin)
+            }
         }
         self.logLost(packets, now: now)
         for packet in packets {

@@ -177,6 +177,11 @@ extension Connection {
                 self.discard(.initial)
             }
         }
+        if self.multipath.isNegotiated {
+            self.multipath.scheduler.onPacketSent(on: self.snapshot(ofPathAt: self.pathIndex), bytes: writer.count,
+                                                  packetClass: anyAckEliciting ? .streamData : .control,
+                                                  now: now.nanosecondsSinceOrigin)
+        }
         if anyAckEliciting {
             self.idle.onAckElicitingSent(now: now.nanosecondsSinceOrigin, pto: self.ptoNanoseconds)
             if self.path.probePacketsPending > 0 { self.path.probePacketsPending -= 1 }
@@ -320,6 +325,7 @@ extension Connection {
     func hasPathBoundFrames(now: UInt64) -> Bool {
         self.path.validation.isChallengeDue(now: now)
             || self.pathResponsesPending.contains { $0.pathID == self.path.id && $0.fourTuple == self.path.fourTuple }
+            || (self.paths.count > 1 && self.hasRedundantCopiesForCurrentPath)
     }
 
     private func writeAck(space: PacketNumberSpace, level: EncryptionLevel, into writer: inout ByteWriter, limit: Int,
@@ -378,12 +384,18 @@ extension Connection {
         if level == .oneRTT || level == .zeroRTT {
             let nanoseconds = now.nanosecondsSinceOrigin
             let smoothedRTT = UInt64(max(self.path.recovery.rtt.smoothedRTT.nanoseconds, 0))
+            let permits = self.streamPermits
             while limit - writer.count > 0,
                   let (frame, record) = self.streams.pollFrame(maxLength: limit - writer.count, now: nanoseconds,
-                                                               smoothedRTT: smoothedRTT) {
+                                                               smoothedRTT: smoothedRTT, permits: permits) {
                 frame.encode(to: &writer)
                 frames.append(.stream(record))
-                if case .stream(_, _, let length, _) = record { self.stats.streamBytesSent += UInt64(length) }
+                if case .stream(let id, _, let length, _) = record {
+                    self.stats.streamBytesSent += UInt64(length)
+                    if permits != nil, self.streamIntents[id]?.kind == .redundant {
+                        self.queueRedundantCopies(ofStream: record)
+                    }
+                }
             }
             self.writeDatagrams(into: &writer, limit: limit, frames: &frames)
         }
@@ -405,6 +417,7 @@ extension Connection {
     /// PATH_RESPONSEs owed on the current path and its PATH_CHALLENGE, when due.
     private func writePathBoundFrames(into writer: inout ByteWriter, limit: Int, frames: inout [SentFrame],
                                       now: QUICInstant) {
+        if self.paths.count > 1 { self.writeRedundantCopies(into: &writer, limit: limit, frames: &frames) }
         for (position, pending) in self.pathResponsesPending.enumerated().reversed()
         where pending.pathID == self.path.id && pending.fourTuple == self.path.fourTuple {
             let frame = Frame.pathResponse(pending.data)
@@ -457,12 +470,15 @@ extension Connection {
 
     private func writeDatagrams(into writer: inout ByteWriter, limit: Int, frames: inout [SentFrame]) {
         while self.datagramsToSendHead < self.datagramsToSend.count {
-            let data = self.datagramsToSend[self.datagramsToSendHead]
-            let frame = Frame.datagram(DatagramFrame(data: data[...], hasLength: true))
+            let queued = self.datagramsToSend[self.datagramsToSendHead]
+            // A datagram pinned to another path waits for a packet on that path.
+            if self.paths.count > 1, let pinned = queued.kind.pinnedPath, pinned != self.path.id { break }
+            let frame = Frame.datagram(DatagramFrame(data: queued.bytes[...], hasLength: true))
             guard frame.encodedLength <= limit - writer.count else { break }
             frame.encode(to: &writer)
             frames.append(.other)
             self.datagramsToSendHead += 1
+            if queued.kind == .redundant { self.queueRedundantCopies(ofDatagram: queued.bytes) }
         }
         if self.datagramsToSendHead == self.datagramsToSend.count, self.datagramsToSendHead > 0 {
             self.datagramsToSend.removeAll(keepingCapacity: true)

@@ -82,11 +82,14 @@ extension Connection {
     }
 
     /// Queues an unreliable DATAGRAM (RFC 9221). It is sent once and never retransmitted.
-    public func sendDatagram(_ bytes: [UInt8]) throws(DatagramError) {
+    ///
+    /// - Parameter intent: with multipath, how the scheduler places it: `.redundant` sends a copy on every
+    ///   usable path (the receiver keeps the first), `.pinned(path)` only on that path.
+    public func sendDatagram(_ bytes: [UInt8], intent: SendIntent.Kind = .bulk) throws(DatagramError) {
         guard self.closeState.isOpen else { throw .connectionClosed }
         guard let maximum = self.maxDatagramPayloadSize else { throw .notSupportedByPeer }
         guard bytes.count <= maximum else { throw .tooLarge(size: bytes.count, maximum: maximum) }
-        self.datagramsToSend.append(bytes)
+        self.datagramsToSend.append(QueuedDatagram(bytes: bytes, kind: intent))
     }
 
     /// Makes the connection send a PING (for example to keep a NAT binding or to measure the RTT).

@@ -103,8 +103,10 @@ public final class Connection {
     var events: [ConnectionEvent] = []
     var eventHead = 0
     var keyLogLines: [String] = []
-    var datagramsToSend: [[UInt8]] = []
+    var datagramsToSend: [QueuedDatagram] = []
     var datagramsToSendHead = 0
+    /// Application intents of streams (multipath scheduling); bulk streams have none.
+    var streamIntents: [StreamID: StreamSendIntent] = [:]
     /// The space of path 0's PTO probes during the handshake (nil: the application data space).
     var probeSpace: PacketNumberSpace?
     /// PATH_RESPONSE frames owed (RFC 9000 §8.2.2), each for the 4-tuple and path its PATH_CHALLENGE came on.

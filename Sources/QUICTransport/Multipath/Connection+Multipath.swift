@@ -243,6 +243,7 @@ extension Connection {
         self.paths[index].lossDetectionDeadline = nil
         self.paths[index].probePacketsPending = 0
         self.multipath.peerPathCIDs[id] = nil
+        self.dropRedundantCopies(forPath: id)
         self.multipath.congestionGroup.leave(controllerOf: self.paths[index].recovery.congestion)
         var removed: [SentPacket<SentPacketContents>] = []
         self.paths[index].recovery.discard(space: .applicationData, into: &removed)
@@ -286,6 +287,12 @@ extension Connection {
             }
             if id != 0 { self.multipath.localPathCIDs[id] = nil }
             self.paths.remove(at: index)
+            // A path ID is never reused (§3.4), so each one that goes makes room for a new one: the peer may keep
+            // as many paths as before (§4.7 MAX_PATH_ID).
+            if self.multipath.localMaxPathID < PathID.max {
+                self.multipath.localMaxPathID += 1
+                self.multipath.maxPathIDPending = true
+            }
             if self.pathIndex >= index, self.pathIndex > 0 { self.pathIndex -= 1 }
         }
         if self.pathIndex >= self.paths.count { self.pathIndex = 0 }

@@ -41,9 +41,11 @@ extension Connection {
                 self.pathIndex = index
                 if let transmit = self.writeDatagramOnCurrentPath(into: &writer, includeConnectionFrames: true,
                                                                   now: now) {
+                    self.multipath.redundantTargets = PathSelection()
                     return transmit
                 }
             }
+            self.multipath.redundantTargets = PathSelection()
         }
         guard self.anyPathOwesAcknowledgment(now: nanoseconds), let index = self.acknowledgmentPathIndex else {
             return nil
@@ -62,9 +64,10 @@ extension Connection {
     /// Asks the scheduler where the next packet of connection frames goes.
     func scheduleNextPacket(now: QUICInstant) -> SchedulingDecision {
         let snapshots = self.pathSnapshots(now: now)
-        let intent = SendIntent(kind: .bulk, packetClass: .streamData, size: self.minimumUsableDatagramSize(snapshots))
+        let intent = self.nextPacketIntent(size: self.minimumUsableDatagramSize(snapshots))
         let decision = self.multipath.scheduler.choosePaths(for: intent, paths: snapshots,
                                                             now: now.nanosecondsSinceOrigin)
+        self.multipath.redundantTargets = decision.paths.count > 1 ? decision.paths : PathSelection()
         if case .wait = decision, !self.hasUsablePath(snapshots) {
             // Nothing validated can carry data (for example every path is still validating): path 0 keeps the
             // single-path behaviour so control frames are not stuck.

@@ -34,6 +34,11 @@ struct MultipathConnectionState {
     var pathCIDsBlockedPending: [PathCIDsBlockedFrame] = []
     /// Where the next search for a path with path-bound work starts, so that no path starves the others.
     var nextPathCursor = 0
+    /// The paths of the last redundant scheduling decision, which copies of redundant data go to.
+    var redundantTargets = PathSelection()
+    /// Copies of redundant DATAGRAMs and STREAM frames waiting for their path.
+    var redundantDatagrams: [(pathID: PathID, bytes: [UInt8])] = []
+    var redundantStreamFrames: [(pathID: PathID, record: StreamFrameRecord)] = []
     /// Recently received DATAGRAM payload hashes with their arrival time, for de-duplication.
     var recentDatagrams: [(hash: Int, time: UInt64)] = []
 

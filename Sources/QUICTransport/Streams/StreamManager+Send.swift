@@ -16,12 +16,30 @@ extension StreamManager {
     /// data fills the packet exactly (RFC 9000 §19.8); the caller must then add no frame after it.
     /// `now` and `smoothedRTT` (nanoseconds) drive the auto-tuning of the receive windows advertised in
     /// MAX_DATA and MAX_STREAM_DATA.
+    ///
+    /// `permits` (multipath): STREAM data is taken only while the next stream in line is permitted on the path
+    /// being filled; the packet ends there rather than passing the stream over.
     public mutating func pollFrame(maxLength: Int, now: UInt64, smoothedRTT: UInt64,
-                                   isLastInPacket: Bool = false) -> (Frame, StreamFrameRecord)? {
+                                   isLastInPacket: Bool = false,
+                                   permits: ((StreamID) -> Bool)? = nil) -> (Frame, StreamFrameRecord)? {
         if let control = self.pollControlFrame(maxLength: maxLength, now: now, smoothedRTT: smoothedRTT) {
             return control
         }
+        if let permits, let next = self.nextStreamToSend, !permits(next) { return nil }
         return self.pollStreamFrame(maxLength: maxLength, isLastInPacket: isLastInPacket)
+    }
+
+    /// The stream whose data goes next, in scheduling order.
+    public var nextStreamToSend: StreamID? {
+        self.scheduler.peek().map { StreamID(rawValue: $0) }
+    }
+
+    /// A copy of the STREAM frame `record` describes, while its bytes are still buffered (redundant sending on
+    /// another path); nil for other records or released data.
+    public func copyOfStreamFrame(_ record: StreamFrameRecord) -> Frame? {
+        guard case .stream(let id, let offset, let length, let fin) = record, let stream = self.streams[id],
+              let data = stream.sendBuffer.bufferedBytes(offset: offset, length: length) else { return nil }
+        return .stream(StreamFrame(streamID: id.rawValue, offset: offset, data: data, fin: fin, hasLength: true))
     }
 
     // MARK: Control frames

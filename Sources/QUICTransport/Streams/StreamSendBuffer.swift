@@ -97,6 +97,14 @@ public struct StreamSendBuffer: Sendable {
         return (start, self.bytes(start..<end), fin)
     }
 
+    /// The bytes at `offset..<offset + length` when they are all still buffered (sent or not, but not
+    /// acknowledged and released), for sending a copy of a frame on another path.
+    public func bufferedBytes(offset: UInt64, length: Int) -> ArraySlice<UInt8>? {
+        let (end, overflow) = offset.addingReportingOverflow(UInt64(length))
+        guard !overflow, offset >= self.baseOffset, end <= self.writtenEnd else { return nil }
+        return self.bytes(offset..<end)
+    }
+
     private func bytes(_ range: Range<UInt64>) -> ArraySlice<UInt8> {
         let start = self.head + Int(range.lowerBound - self.baseOffset)
         return self.storage[start..<(start + Int(range.upperBound - range.lowerBound))]

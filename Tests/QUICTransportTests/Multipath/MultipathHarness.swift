@@ -25,6 +25,12 @@ final class MultipathHarness {
     let secondPathCost: PathCost
     /// The second path's ID once opened.
     var secondPath: PathID?
+    /// Whether the client opens the second path itself (false: its path manager does).
+    let opensSecondPathItself: Bool
+    /// Called with each server event (for example to describe a path's cost on the server).
+    var serverEventHook: ((Connection, ConnectionEvent) -> Void)?
+    /// Called after each client activity, after the download's own work.
+    var clientHook: ((Connection, SimInstant) -> Void)?
 
     var clientEvents: [(SimInstant, ConnectionEvent)] = []
     var serverEvents: [(SimInstant, ConnectionEvent)] = []
@@ -41,11 +47,11 @@ final class MultipathHarness {
     init(size: Int, first: LinkParameters, second: LinkParameters, multipath: MultipathConfiguration = .init(),
          secondPathStatus: PathStatus = .available, secondPathCost: PathCost = .free,
          congestionControl: CongestionControlAlgorithm = .cubic, seed: UInt64 = 11,
-         schedule: [ScheduledLinkChange] = [],
+         schedule: [ScheduledLinkChange] = [], clientMultipath: MultipathConfiguration = .init(),
          configure: (inout ConnectionConfiguration) -> Void = { _ in }) throws {
         var random = ConnectionRandom(seed: seed)
         var clientConnection = EngineFixtures.connectionConfiguration()
-        clientConnection.multipath = MultipathConfiguration()
+        clientConnection.multipath = clientMultipath
         clientConnection.congestionControl = congestionControl
         clientConnection.streamLimits = Self.largeWindows
         configure(&clientConnection)
@@ -79,6 +85,7 @@ final class MultipathHarness {
         self.application = DownloadApplication(size: size)
         self.secondPathStatus = secondPathStatus
         self.secondPathCost = secondPathCost
+        self.opensSecondPathItself = clientMultipath.pathManager == nil
         self.network.traceHandler = { [unowned self] event in
             if case .enqueue(let at, let name, .bToA, let datagram, _) = event {
                 self.serverSends[name, default: []].append((at, datagram.payload.count))
@@ -111,6 +118,7 @@ final class MultipathHarness {
             guard let server = self.serverConnection else { return }
             while let event = server.pollEvent() {
                 self.serverEvents.append((now, event))
+                self.serverEventHook?(server, event)
                 if case .stream(.opened(let id)) = event, application.serverStream == nil {
                     application.serverStream = id
                 }
@@ -120,13 +128,15 @@ final class MultipathHarness {
         self.client.onActivity = { [unowned self] _, now in
             guard let client = self.clientConnection else { return }
             while let event = client.pollEvent() { self.clientEvents.append((now, event)) }
-            if self.secondPath == nil, client.isHandshakeConfirmed, client.isMultipathNegotiated {
+            if self.opensSecondPathItself, self.secondPath == nil, client.isHandshakeConfirmed,
+               client.isMultipathNegotiated {
                 self.secondPath = try? client.openPath(
                     localAddress: Self.secondClientAddress.networkAddress, status: self.secondPathStatus,
                     cost: self.secondPathCost, label: "second", now: now.quic)
             }
             let before = application.clientReceived
             application.consume(client, now: now)
+            self.clientHook?(client, now)
             if application.clientReceived > before {
                 self.clientReadTimes.append(now)
                 self.clientReads.append((now, application.clientReceived))

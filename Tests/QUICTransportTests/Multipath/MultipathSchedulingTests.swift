@@ -1,0 +1,133 @@
+import QUICRecovery
+import QUICSimulator
+import QUICTransport
+import QUICWire
+import Testing
+
+/// The schedulers and intents on a real multipath connection in the simulator (virtual time, deterministic).
+@Suite("Multipath schedulers and intents in the simulator")
+struct MultipathSchedulingTests {
+    typealias Links = MultipathTransferTests
+
+    @Test("10 + 50 Mbit/s: 30 MB reach at least 90% of 60 Mbit/s, byte-identical")
+    func aggregationOfUnequalRates() throws {
+        let size = 30_000_000
+        let harness = try MultipathHarness(size: size, first: Links.link(megabits: 10, rtt: 30),
+                                           second: Links.link(megabits: 50, rtt: 60))
+        harness.runDownload(deadline: .zero + .seconds(60))
+        #expect(harness.application.hashesMatch)
+        let seconds = try #require(harness.downloadSeconds)
+        let rate = Double(size) * 8 / seconds / 1e6
+        print("aggregation 10+50: \(seconds) s, \(rate) Mbit/s")
+        #expect(rate >= 54, "\(rate) Mbit/s")
+    }
+
+    @Test("backup: the standby carries under 1% of the bytes while the primary is healthy")
+    func backupStandbyStaysQuiet() throws {
+        var server = MultipathConfiguration()
+        server.scheduler = .backup
+        let harness = try MultipathHarness(size: 8_000_000, first: Links.link(megabits: 10, rtt: 40),
+                                           second: Links.link(megabits: 20, rtt: 80), multipath: server,
+                                           secondPathStatus: .backup)
+        harness.runDownload(deadline: .zero + .seconds(60))
+        #expect(harness.application.hashesMatch)
+        let standby = harness.serverBytes(onLink: MultipathHarness.secondLink)
+        let primary = harness.serverBytes(onLink: MultipathHarness.firstLink)
+        let share = Double(standby) / Double(standby + primary)
+        print("backup: standby \(standby) B, primary \(primary) B, share \(share)")
+        #expect(harness.secondPath != nil)
+        #expect(share < 0.01, "standby share \(share)")
+    }
+
+    @Test("backup: when the primary dies the standby takes over within one RTT of the failure being detected")
+    func backupTakesOver() throws {
+        var server = MultipathConfiguration()
+        server.scheduler = .backup
+        server.schedulerOptions = SchedulerOptions(failureThreshold: 1)
+        let outage = SimInstant.zero + .seconds(3)
+        let harness = try MultipathHarness(
+            size: 8_000_000, first: Links.link(megabits: 10, rtt: 40), second: Links.link(megabits: 20, rtt: 80),
+            multipath: server, secondPathStatus: .backup,
+            schedule: [ScheduledLinkChange(at: outage, link: MultipathHarness.firstLink, .down)])
+        harness.run(until: .zero + .milliseconds(2_999))
+        let serverConnection = try #require(harness.serverConnection)
+        let before = try #require(serverConnection.pathSnapshot(0))
+        // Detection is the first PTO of the primary (failure threshold 1).
+        let pto = Double(before.smoothedRTT + max(4 * before.rttVariance, 1_000_000) + 25_000_000) / 1e9
+        harness.runDownload(deadline: .zero + .seconds(60))
+        #expect(harness.application.hashesMatch)
+        let stall = Double(harness.longestReadGap(from: outage).nanoseconds) / 1e9
+        let standbyRTT = Double(try #require(serverConnection.pathSnapshot(1)).smoothedRTT) / 1e9
+        print("backup takeover: stall \(stall) s, PTO \(pto) s, standby RTT \(standbyRTT) s")
+        #expect(stall <= pto + standbyRTT, "stall \(stall) s")
+    }
+
+    @Test("costAware: the metered path stays within its budget while the transfer meets a 15 Mbit/s target")
+    func costAwareMeetsTargetWithinBudget() throws {
+        var server = MultipathConfiguration()
+        server.scheduler = .costAware
+        let budget: UInt64 = 8_000_000
+        server.schedulerOptions = SchedulerOptions(targetRate: 15_000_000 / 8, meteredBudget: budget)
+        let size = 15_000_000
+        let harness = try MultipathHarness(size: size, first: Links.link(megabits: 10, rtt: 40),
+                                           second: Links.link(megabits: 10, rtt: 50), multipath: server)
+        harness.serverEventHook = { connection, event in
+            if case .pathAvailable(let id, _) = event {
+                try? connection.describePath(id, cost: .metered(costPerByte: 1), label: "cellular")
+            }
+        }
+        harness.runDownload(deadline: .zero + .seconds(60))
+        #expect(harness.application.hashesMatch)
+        let seconds = try #require(harness.downloadSeconds)
+        let rate = Double(size) * 8 / seconds / 1e6
+        let metered = harness.serverBytes(onLink: MultipathHarness.secondLink)
+        print("costAware: \(rate) Mbit/s, metered \(metered) B of budget \(budget)")
+        #expect(UInt64(metered) <= budget)
+        #expect(rate >= 15 * 0.9, "\(rate) Mbit/s")
+        #expect(metered > 0)
+    }
+
+    /// Sends `count` numbered DATAGRAMs from the client, one every 10 ms, with `intent`, over two paths losing
+    /// 10% each, and returns the fraction that reached the server application (each counted once).
+    private func datagramDelivery(intent: SendIntent.Kind, count: Int) throws -> Double {
+        let harness = try MultipathHarness(size: 3_000_000, first: Links.link(megabits: 10, rtt: 40, loss: 0.1),
+                                           second: Links.link(megabits: 10, rtt: 60, loss: 0.1))
+        var received = Set<Int>()
+        var duplicates = 0
+        harness.serverEventHook = { _, event in
+            guard case .datagramReceived(let bytes) = event, bytes.count >= 4 else { return }
+            let number = Int(bytes[0]) << 24 | Int(bytes[1]) << 16 | Int(bytes[2]) << 8 | Int(bytes[3])
+            if !received.insert(number).inserted { duplicates += 1 }
+        }
+        var sent = 0
+        var nextSend = SimInstant.zero
+        harness.clientHook = { [unowned harness] client, now in
+            guard harness.secondPath != nil, client.pathSnapshot(harness.secondPath ?? 0)?.isValidated == true else {
+                return
+            }
+            while sent < count, now >= nextSend {
+                var payload = [UInt8(sent >> 24 & 0xff), UInt8(sent >> 16 & 0xff), UInt8(sent >> 8 & 0xff),
+                               UInt8(sent & 0xff)]
+                payload.append(contentsOf: repeatElement(0x5a, count: 160))
+                try? client.sendDatagram(payload, intent: intent)
+                sent += 1
+                nextSend = now + .milliseconds(10)
+            }
+        }
+        harness.run(until: .zero + .seconds(30)) { sent == count && harness.application.clientFinished }
+        harness.run(until: harness.network.now + .seconds(1))
+        #expect(sent == count)
+        #expect(duplicates == 0, "the receiver reported \(duplicates) duplicates")
+        return Double(received.count) / Double(count)
+    }
+
+    @Test("redundant: datagrams over two paths with 10% loss each arrive like over one path with 1% loss")
+    func redundantDatagrams() throws {
+        let redundant = try self.datagramDelivery(intent: .redundant, count: 400)
+        let single = try self.datagramDelivery(intent: .pinned(0), count: 400)
+        print("datagram delivery: redundant \(redundant), one path \(single)")
+        // Independent 10% losses: a datagram is lost only when both copies are (1%); one path loses 10%.
+        #expect(redundant >= 0.97, "redundant delivered \(redundant)")
+        #expect(single <= 0.94, "single path delivered \(single)")
+    }
+}
