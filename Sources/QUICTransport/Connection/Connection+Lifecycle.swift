@@ -20,7 +20,7 @@ extension Connection {
     private func enterClosing(_ frame: ConnectionCloseFrame, reason: ConnectionCloseReason, now: QUICInstant) {
         self.pendingClose = frame
         self.logState("closing", now: now)
-        let period = CloseState.period(pto: self.ptoNanoseconds)
+        let period = CloseState.period(pto: UInt64(max(self.largestPTO.nanoseconds, 0)))
         self.closeState = .closing(until: now.nanosecondsSinceOrigin + period)
         self.reportClose(reason)
     }
@@ -29,7 +29,7 @@ extension Connection {
     func enterDraining(_ reason: ConnectionCloseReason, now: QUICInstant) {
         guard self.closeState.isOpen else { return }
         self.logState("draining", now: now)
-        let period = CloseState.period(pto: self.ptoNanoseconds)
+        let period = CloseState.period(pto: UInt64(max(self.largestPTO.nanoseconds, 0)))
         self.closeState = .draining(until: now.nanosecondsSinceOrigin + period)
         self.reportClose(reason)
     }

@@ -1,6 +1,6 @@
 import QUICRecovery
 import QUICSimulator
-import QUICTransport
+@testable import QUICTransport
 import QUICWire
 import Testing
 
@@ -51,5 +51,45 @@ extension MultipathTransferTests {
         let secondRTT = Double(try #require(server.pathSnapshot(1)).smoothedRTT) / 1e9
         print("failover: stall \(stall) s, PTO of the first path \(pto) s, RTT of the second \(secondRTT) s, total \(harness.downloadSeconds ?? 0) s")
         #expect(stall <= secondRTT + pto, "stall \(stall) s > \(secondRTT) + \(pto) s")
+    }
+}
+
+extension MultipathTransferTests {
+    @Test("the client abandons a path mid-transfer: both sides drop it after 3 PTO, the peer may use a new path ID, and the data arrives intact")
+    func abandonMidTransfer() throws {
+        let harness = try MultipathHarness(size: 6_000_000, first: Self.link(megabits: 10, rtt: 40),
+                                           second: Self.link(megabits: 10, rtt: 60))
+        var abandonedAt: SimInstant?
+        harness.clientHook = { [unowned harness] client, now in
+            guard abandonedAt == nil, now >= .zero + .seconds(2), let second = harness.secondPath else { return }
+            try? client.abandonPath(second, now: now.quic)
+            abandonedAt = now
+        }
+        harness.runDownload(deadline: .zero + .seconds(60))
+        harness.run(until: harness.network.now + .seconds(2))
+        #expect(harness.application.hashesMatch)
+        #expect(abandonedAt != nil)
+        #expect(harness.serverEvents.contains { if case .pathAbandoned(1, _, true) = $0.1 { true } else { false } })
+        #expect(harness.clientEvents.contains { if case .pathAbandoned(1, _, false) = $0.1 { true } else { false } })
+        let client = try #require(harness.clientConnection)
+        let server = try #require(harness.serverConnection)
+        #expect(client.pathIDs == [0])
+        #expect(server.pathIDs == [0])
+        // Path ID 1 is gone for good; each side allows one more path ID in its place.
+        #expect(client.multipath.localMaxPathID == 8 && server.multipath.localMaxPathID == 8)
+        #expect(client.multipath.peerMaxPathID == 8)
+        let second = try #require(harness.secondPath)
+        #expect(second == 1)
+        harness.clientHook = nil
+    }
+
+    @Test("key updates every 2,000 packets during a two-path transfer: the data arrives intact")
+    func keyUpdatesWithTwoPaths() throws {
+        let harness = try MultipathHarness(size: 8_000_000, first: Self.link(megabits: 10, rtt: 40),
+                                           second: Self.link(megabits: 10, rtt: 60)) { $0.keyUpdateInterval = 2_000 }
+        harness.runDownload(deadline: .zero + .seconds(60))
+        #expect(harness.application.hashesMatch)
+        let server = try #require(harness.serverConnection)
+        #expect(server.stats.keyUpdates >= 2, "\(server.stats.keyUpdates) key updates")
     }
 }
