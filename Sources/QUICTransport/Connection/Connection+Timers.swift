@@ -44,6 +44,9 @@ extension Connection {
         consider(self.idle.deadline)
         if self.isHandshakeConfirmed { consider(self.idle.keepAliveTime) }
         consider(self.multipath.pathManager?.nextTimeout())
+        if self.multipath.pathManager != nil {
+            for index in self.paths.indices { consider(self.quietPathDeadline(ofPathAt: index)) }
+        }
         consider(self.previousReadKeysDiscardAt?.nanosecondsSinceOrigin)
         if let started = self.handshakeStartedAt, !self.isHandshakeComplete {
             consider((started + self.handshakeTimeout).nanosecondsSinceOrigin)
@@ -111,7 +114,10 @@ extension Connection {
             index += 1
         }
         self.discardAbandonedPaths(now: now)
-        self.runPathManager(now: now, force: self.multipath.pathManager != nil)
+        if self.multipath.pathManager != nil {
+            self.probeQuietPaths(now: nanoseconds)
+            self.runPathManager(now: now, force: true)
+        }
         if let discardAt = self.previousReadKeysDiscardAt, now >= discardAt {
             self.previousReadKeysDiscardAt = nil
             self.oneRTTRead?.discardPrevious()

@@ -33,6 +33,9 @@ struct PathMultipathState {
     /// The application's description of the path.
     var cost: PathCost = .free
     var label = ""
+    /// The arrival time of the last packet before this endpoint probed the path for having gone quiet (see
+    /// ``Connection/quietPathDeadline(ofPathAt:)``), so a quiet path gets one probe per silence.
+    var quietProbeFor: UInt64?
     /// Counters for statistics and schedulers.
     var bytesSent: UInt64 = 0
     var bytesReceived: UInt64 = 0

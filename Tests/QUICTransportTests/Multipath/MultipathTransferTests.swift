@@ -93,3 +93,20 @@ extension MultipathTransferTests {
         #expect(server.stats.keyUpdates >= 2, "\(server.stats.keyUpdates) key updates")
     }
 }
+
+extension MultipathTransferTests {
+    @Test("coupled congestion control (LIA and OLIA) on two paths: both paths carry data and the transfer completes", arguments: [
+        CongestionControlAlgorithm.lia, .olia,
+    ])
+    func coupledCongestionControl(_ algorithm: CongestionControlAlgorithm) throws {
+        let size = 4_000_000
+        let harness = try MultipathHarness(size: size, first: Self.link(megabits: 10, rtt: 40),
+                                           second: Self.link(megabits: 10, rtt: 80), congestionControl: algorithm)
+        harness.runDownload(deadline: .zero + .seconds(60))
+        #expect(harness.application.hashesMatch)
+        let first = harness.serverBytes(onLink: MultipathHarness.firstLink)
+        let second = harness.serverBytes(onLink: MultipathHarness.secondLink)
+        print("\(algorithm): \(harness.downloadSeconds ?? 0) s, first \(first) B, second \(second) B")
+        #expect(first > size / 10 && second > size / 10)
+    }
+}
