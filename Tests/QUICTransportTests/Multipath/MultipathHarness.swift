@@ -2,6 +2,7 @@ import QUICRecovery
 import QUICSimulator
 import QUICTransport
 import QUICWire
+import Testing
 
 /// A client with two local addresses, each with its own link to the server, both sides offering multipath: once
 /// the handshake is confirmed the client opens a second path from its second address, and a
@@ -184,5 +185,20 @@ final class MultipathHarness {
     /// Seconds from the start of the download to its end.
     var downloadSeconds: Double? {
         self.application.finishedAt.map { Double($0.nanoseconds) / 1e9 }
+    }
+
+    /// Runs a download whose first path dies at `outage`, and measures the failover: the first path's PTO as
+    /// the server computed it just before the outage (RFC 9002 §6.2.1, with its max_ack_delay of 25 ms), the
+    /// second path's smoothed RTT afterwards, and the longest gap in the client's reads from the outage on
+    /// (seconds).
+    func measureFailover(outage: SimInstant) throws -> (stall: Double, pto: Double, secondRTT: Double) {
+        self.run(until: SimInstant(nanoseconds: outage.nanoseconds - 1_000_000))
+        let server = try #require(self.serverConnection)
+        let before = try #require(server.pathSnapshot(0))
+        let pto = Double(before.smoothedRTT + max(4 * before.rttVariance, 1_000_000) + 25_000_000) / 1e9
+        self.runDownload(deadline: .zero + .seconds(60))
+        let stall = Double(self.longestReadGap(from: outage).nanoseconds) / 1e9
+        let secondRTT = Double(try #require(server.pathSnapshot(1)).smoothedRTT) / 1e9
+        return (stall, pto, secondRTT)
     }
 }

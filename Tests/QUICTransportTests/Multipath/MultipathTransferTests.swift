@@ -40,15 +40,8 @@ extension MultipathTransferTests {
         let harness = try MultipathHarness(
             size: size, first: Self.link(megabits: 10, rtt: 40), second: Self.link(megabits: 10, rtt: 80),
             schedule: [ScheduledLinkChange(at: outage, link: MultipathHarness.firstLink, .down)])
-        // The first path's PTO just before the outage, as the server computes it.
-        harness.run(until: .zero + .milliseconds(2_999))
-        let server = try #require(harness.serverConnection)
-        let before = try #require(server.pathSnapshot(0))
-        let pto = Double(before.smoothedRTT + max(4 * before.rttVariance, 1_000_000) + 25_000_000) / 1e9
-        harness.runDownload(deadline: .zero + .seconds(60))
+        let (stall, pto, secondRTT) = try harness.measureFailover(outage: outage)
         #expect(harness.application.hashesMatch)
-        let stall = Double(harness.longestReadGap(from: outage).nanoseconds) / 1e9
-        let secondRTT = Double(try #require(server.pathSnapshot(1)).smoothedRTT) / 1e9
         print("failover: stall \(stall) s, PTO of the first path \(pto) s, RTT of the second \(secondRTT) s, total \(harness.downloadSeconds ?? 0) s")
         #expect(stall <= secondRTT + pto, "stall \(stall) s > \(secondRTT) + \(pto) s")
     }
