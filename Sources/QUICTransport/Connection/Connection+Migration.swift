@@ -5,7 +5,17 @@ extension Connection {
     /// Client: moves the connection to a new local address (RFC 9000 §9.2): a fresh connection ID of the
     /// peer's is used on the new path, the path is validated with PATH_CHALLENGE, and congestion control and
     /// RTT start over (RFC 9000 §9.4).
-    public func migrate(toLocalAddress local: NetworkAddress, now: QUICInstant) throws(TransportError) {
+    ///
+    /// With multipath, `path` names the path that moves (draft-ietf-quic-multipath-21 §3.1.2: "all connection IDs
+    /// used during path migration MUST be associated with the current path ID of the path being migrated");
+    /// by default the primary path.
+    public func migrate(toLocalAddress local: NetworkAddress, path: PathID? = nil,
+                        now: QUICInstant) throws(TransportError) {
+        guard let index = path.map({ self.pathIndex(of: $0) }) ?? self.primaryPathIndex,
+              !self.paths[index].multipath.isAbandoned else {
+            throw TransportError(.protocolViolation, reason: "no path \(path.map(String.init) ?? "") to migrate")
+        }
+        self.pathIndex = index
         guard self.role == .client, self.isHandshakeConfirmed else {
             throw TransportError(.protocolViolation, reason: "only a client with a confirmed handshake may migrate")
         }
@@ -22,6 +32,14 @@ extension Connection {
     /// RFC 9000 §9.5: a new path gets a connection ID not used before, when the peer provided one.
     private func switchPeerConnectionID() {
         let current = self.path.peerCIDSequence
+        if self.path.id != 0 {
+            let pathID = self.path.id
+            guard let next = self.multipath.peerPathCIDs[pathID]?.active.first(where: { $0.sequenceNumber > current })
+            else { return }
+            self.path.peerCIDSequence = next.sequenceNumber
+            self.multipath.peerPathCIDs[pathID]?.retire(sequenceNumber: current)
+            return
+        }
         guard let next = self.peerCIDs.active.first(where: { $0.sequenceNumber > current }) else { return }
         self.path.peerCIDSequence = next.sequenceNumber
         self.peerCIDs.retire(sequenceNumber: current)

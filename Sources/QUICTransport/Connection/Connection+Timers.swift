@@ -44,7 +44,7 @@ extension Connection {
         consider(self.idle.deadline)
         if self.isHandshakeConfirmed { consider(self.idle.keepAliveTime) }
         consider(self.multipath.pathManager?.nextTimeout())
-        if self.multipath.pathManager != nil {
+        if self.paths.count > 1 {
             for index in self.paths.indices { consider(self.quietPathDeadline(ofPathAt: index)) }
         }
         consider(self.previousReadKeysDiscardAt?.nanosecondsSinceOrigin)
@@ -114,10 +114,8 @@ extension Connection {
             index += 1
         }
         self.discardAbandonedPaths(now: now)
-        if self.multipath.pathManager != nil {
-            self.probeQuietPaths(now: nanoseconds)
-            self.runPathManager(now: now, force: true)
-        }
+        if self.paths.count > 1 { self.probeQuietPaths(now: nanoseconds) }
+        if self.multipath.pathManager != nil { self.runPathManager(now: now, force: true) }
         if let discardAt = self.previousReadKeysDiscardAt, now >= discardAt {
             self.previousReadKeysDiscardAt = nil
             self.oneRTTRead?.discardPrevious()

@@ -338,20 +338,20 @@ public final class Connection {
     /// The peer's transport parameters, once received.
     public var peerTransportParameters: TransportParameters? { self.peerParameters }
 
-    /// The current 4-tuple.
-    public var fourTuple: FourTuple { self.path.fourTuple }
+    /// The 4-tuple of the primary path (path 0 while it lives; see ``pathIDs`` for the others).
+    public var fourTuple: FourTuple { self.paths[self.primaryPathIndex].fourTuple }
 
-    /// The smoothed RTT of the path.
-    public var smoothedRTT: QUICDuration { self.path.recovery.rtt.smoothedRTT }
+    /// The smoothed RTT of the primary path.
+    public var smoothedRTT: QUICDuration { self.paths[self.primaryPathIndex].recovery.rtt.smoothedRTT }
 
-    /// The congestion window of the path in bytes.
-    public var congestionWindow: Int { self.path.recovery.congestionWindow }
+    /// The congestion window of the primary path in bytes.
+    public var congestionWindow: Int { self.paths[self.primaryPathIndex].recovery.congestionWindow }
 
-    /// Whether the path passes ECN markings (RFC 9000 §13.4.2).
-    public var ecnValidationState: ECNValidationState { self.path.recovery.ecnState }
+    /// Whether the primary path passes ECN markings (RFC 9000 §13.4.2).
+    public var ecnValidationState: ECNValidationState { self.paths[self.primaryPathIndex].recovery.ecnState }
 
-    /// The current maximum datagram size of the path.
-    public var maxDatagramSize: Int { self.path.pmtu.currentSize }
+    /// The current maximum datagram size of the primary path.
+    public var maxDatagramSize: Int { self.paths[self.primaryPathIndex].pmtu.currentSize }
 
     /// The next event for the application.
     public func pollEvent() -> ConnectionEvent? {

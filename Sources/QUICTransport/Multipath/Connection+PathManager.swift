@@ -78,12 +78,13 @@ extension Connection {
         self.multipath.pathManager?.statistics ?? []
     }
 
-    /// A client with a path manager mostly receives, and a receiver does not notice by itself that a path died:
-    /// its acknowledgments are not acknowledged. When an available path that was delivering falls silent for
-    /// three of its RTTs (at least 50 ms) while another path still delivers, the client sends a PING on it; an
-    /// unanswered PING then shows up as probe timeouts, which the path manager acts on.
+    /// A client mostly receives, and a receiver does not notice by itself that a path died: its acknowledgments
+    /// are not acknowledged, and they usually travel on another path anyway. When an available path that was
+    /// delivering falls silent for three of its RTTs (at least 50 ms) while another path still delivers, the
+    /// client sends a PING on it. A NAT that rebound the path lets the server see the new address and move the
+    /// path there (RFC 9000 §9.3); a dead path shows up as probe timeouts, which the path manager acts on.
     func quietPathDeadline(ofPathAt index: Int) -> UInt64? {
-        guard self.multipath.pathManager != nil else { return nil }
+        guard self.role == .client, self.multipath.isNegotiated, self.paths.count > 1 else { return nil }
         let path = self.paths[index]
         let lastReceived = path.received.largestReceivedTime
         guard lastReceived > 0, !path.multipath.isAbandoned, path.multipath.isEstablished,

@@ -103,3 +103,22 @@ extension MultipathTransferTests {
         #expect(first > size / 10 && second > size / 10)
     }
 }
+
+extension MultipathTransferTests {
+    @Test("a NAT rebinds the second path mid-transfer: that path moves to the new 4-tuple, keeps its path ID, and both paths go on carrying data")
+    func natRebindingOnTheSecondPath() throws {
+        let rebindAt = SimInstant.zero + .seconds(2)
+        let nat = SimAddress.v4(10, 0, 1, 77, port: 61_000)
+        let harness = try MultipathHarness(
+            size: 8_000_000, first: Self.link(megabits: 10, rtt: 40), second: Self.link(megabits: 10, rtt: 60),
+            schedule: [ScheduledLinkChange(at: rebindAt, link: MultipathHarness.secondLink, .natRebinding(nat))])
+        harness.runDownload(deadline: .zero + .seconds(60))
+        #expect(harness.application.hashesMatch)
+        let server = try #require(harness.serverConnection)
+        #expect(server.fourTuple(ofPath: 1)?.remote == nat.networkAddress)
+        #expect(server.fourTuple(ofPath: 0)?.remote == EngineFixtures.clientAddress.networkAddress)
+        #expect(harness.serverEvents.contains { if case .migrated(_, let to) = $0.1 { to.remote == nat.networkAddress } else { false } })
+        let afterwards = harness.serverBytes(onLink: MultipathHarness.secondLink, from: rebindAt + .milliseconds(500))
+        #expect(afterwards > 1_000_000, "\(afterwards) bytes on the rebound path afterwards")
+    }
+}
