@@ -16,7 +16,7 @@ extension Connection {
             // draft-ietf-quic-multipath-21 §2.3: "ACK frames when used with the multipath extension acknowledge
             // packets for the path with path ID 0."
             // Initial and Handshake packets only travel on path 0. Once path 0 is gone, its ACKs are ignored.
-            guard let index = self.pathIndex(of: 0) else { return }
+            guard let index = self.pathIndex(of: 0), !self.paths[index].multipath.isAbandoned else { return }
             try self.onAck(ack, level: level, pathAt: index, frameType: Frame.ack(ack).frameType, now: now)
         case .crypto(let crypto):
             try self.receiveCrypto(crypto, level: level, now: now)

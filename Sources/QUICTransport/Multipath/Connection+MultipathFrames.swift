@@ -19,7 +19,10 @@ extension Connection {
         switch frame {
         case .pathAck(let pathAck):
             try self.checkPathID(pathAck.pathID, frameType: frame.frameType)
-            guard let index = self.pathIndex(of: pathAck.pathID) else { return }
+            // §3.4.3: "PATH_ACK frames received with an abandoned path ID are silently ignored".
+            guard let index = self.pathIndex(of: pathAck.pathID), !self.paths[index].multipath.isAbandoned else {
+                return
+            }
             try self.onAck(pathAck.ack, level: .oneRTT, pathAt: index, frameType: frame.frameType, now: now)
         case .pathAbandon(let abandon):
             try self.checkPathID(abandon.pathID, frameType: frame.frameType)
