@@ -332,7 +332,9 @@ extension Connection {
                           frames: inout [SentFrame], now: QUICInstant) {
         let received = self[received: space]
         guard let largest = received.ranges.largest else { return }
-        if level == .oneRTT, self.multipath.isNegotiated {
+        // draft-ietf-quic-multipath-21 §2.3: PATH_ACK "after the handshake concludes with support for the multipath
+        // extension".
+        if level == .oneRTT, self.multipath.isNegotiated, self.isHandshakeComplete {
             self.writePathAck(forPathAt: self.pathIndex, into: &writer, limit: limit, frames: &frames, now: now)
             return
         }
