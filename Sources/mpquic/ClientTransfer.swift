@@ -313,11 +313,7 @@ struct ClientTransfer: Sendable {
         report.keyUpdates = statistics.keyUpdates
         report.migrated = migrated
         report.files = files
-        report.paths = statistics.paths.map {
-            TransferSummary.Path(name: "\($0.fourTuple)", bytesSent: $0.bytesSent, bytesReceived: $0.bytesReceived,
-                                 smoothedRTTMilliseconds: Console.seconds($0.smoothedRTT) * 1_000,
-                                 packetsLost: $0.packetsLost)
-        }
+        report.paths = statistics.paths.map { TransferSummary.Path($0, multipath: statistics.isMultipath) }
         var notes: [String] = []
         if report.resumed { notes.append("resumed") }
         if report.zeroRTT != "none" { notes.append("0-RTT \(report.zeroRTT)") }
