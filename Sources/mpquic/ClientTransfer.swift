@@ -22,6 +22,8 @@ struct ClientTransfer: Sendable {
         var handshakeOnly: Bool
         var progress: Bool
         var summary: Bool
+        /// `--local`: the endpoint binds each and, with multipath, opens a path from each.
+        var localPaths: [LocalPathEndpoint] = []
     }
 
     /// A failure with the URL or step it concerns, printed as is.
@@ -42,7 +44,7 @@ struct ClientTransfer: Sendable {
 
     /// Fetches every URL once (twice with --resume / --zero-rtt) and reports the last connection.
     func fetch() async throws -> ClientReport {
-        let endpoint = try await QUICEndpoint.client(configuration: self.settings.configuration)
+        let endpoint = try await self.makeEndpoint()
         var options = self.settings.options
         var report = try await self.run(on: endpoint, options: options, keepResumption: self.settings.resume)
         if self.settings.resume {
@@ -62,7 +64,7 @@ struct ClientTransfer: Sendable {
 
     /// Connects `count` times in a row, each a full handshake followed by a close, and reports the rate.
     func handshakes(count: Int) async throws -> ClientReport {
-        let endpoint = try await QUICEndpoint.client(configuration: self.settings.configuration)
+        let endpoint = try await self.makeEndpoint()
         let clock = ContinuousClock()
         let start = clock.now
         var handshakeTotal = 0.0
@@ -93,6 +95,15 @@ struct ClientTransfer: Sendable {
                                                            report.handshakeMs ?? 0))
         }
         return report
+    }
+
+    /// A client endpoint on the --local addresses, or on a system-picked one.
+    private func makeEndpoint() async throws -> QUICEndpoint {
+        if self.settings.localPaths.isEmpty {
+            return try await QUICEndpoint.client(configuration: self.settings.configuration)
+        }
+        return try await QUICEndpoint.client(localPaths: self.settings.localPaths,
+                                             configuration: self.settings.configuration)
     }
 
     /// One connection's results.
@@ -136,7 +147,8 @@ struct ClientTransfer: Sendable {
         let seconds = Console.seconds(clock.now - start)
         background.forEach { $0.cancel() }
         if self.settings.progress {
-            Console.status("\r\u{1B}[K")
+            // Clears the progress line and the per-path lines below it.
+            Console.status("\r\u{1B}[J")
         }
         if let migrationError = progress.migrationError {
             await connection.close(errorCode: HQErrorCode.internalError, reason: "migration failed")
@@ -159,7 +171,11 @@ struct ClientTransfer: Sendable {
         var tasks: [Task<Void, Never>] = []
         let total = self.expectedTotal
         if self.settings.progress {
-            tasks.append(Task { await Self.drawProgress(progress, total: total, start: start) })
+            if self.settings.configuration.multipath != nil {
+                tasks.append(Task { await PathProgress.draw(connection, progress, total: total, start: start) })
+            } else {
+                tasks.append(Task { await Self.drawProgress(progress, total: total, start: start) })
+            }
         }
         if self.settings.keyUpdate {
             tasks.append(Task {
