@@ -171,11 +171,8 @@ struct ClientTransfer: Sendable {
         var tasks: [Task<Void, Never>] = []
         let total = self.expectedTotal
         if self.settings.progress {
-            if self.settings.configuration.multipath != nil {
-                tasks.append(Task { await PathProgress.draw(connection, progress, total: total, start: start) })
-            } else {
-                tasks.append(Task { await Self.drawProgress(progress, total: total, start: start) })
-            }
+            let paths = self.settings.configuration.multipath != nil ? connection : nil
+            tasks.append(Task { await PathProgress.draw(progress, total: total, start: start, paths: paths) })
         }
         if self.settings.keyUpdate {
             tasks.append(Task {
@@ -292,22 +289,6 @@ struct ClientTransfer: Sendable {
             try? await Task.sleep(for: .milliseconds(10))
         }
         return nil
-    }
-
-    /// Redraws the progress line ten times a second until cancelled.
-    private static func drawProgress(_ progress: TransferProgress, total: UInt64?,
-                                     start: ContinuousClock.Instant) async {
-        var meter = RateMeter()
-        let clock = ContinuousClock()
-        while !Task.isCancelled {
-            let elapsed = Console.seconds(clock.now - start)
-            let bytes = progress.bytes
-            meter.record(totalBytes: bytes, at: elapsed)
-            let line = ProgressBar.render(bytes: bytes, total: total, elapsed: elapsed,
-                                          bytesPerSecond: meter.bytesPerSecond)
-            Console.status("\r\(line)\u{1B}[K")
-            try? await Task.sleep(for: .milliseconds(100))
-        }
     }
 
     private func result(files: [ClientReport.File], seconds: Double, statistics: QUICConnectionStatistics,

@@ -45,11 +45,11 @@ struct PathRates {
     }
 }
 
-/// The progress of a multipath download on a terminal: the usual bar, and below it one line per path, redrawn in
-/// place five times a second.
+/// The progress of a download on a terminal: a bar and, for a multipath connection, one line per path below it,
+/// redrawn in place five times a second until cancelled.
 enum PathProgress {
-    static func draw(_ connection: QUICConnection, _ progress: TransferProgress, total: UInt64?,
-                     start: ContinuousClock.Instant) async {
+    static func draw(_ progress: TransferProgress, total: UInt64?, start: ContinuousClock.Instant,
+                     paths connection: QUICConnection?) async {
         var meter = RateMeter()
         var rates = PathRates()
         let clock = ContinuousClock()
@@ -59,7 +59,7 @@ enum PathProgress {
             meter.record(totalBytes: bytes, at: elapsed)
             var lines = [ProgressBar.render(bytes: bytes, total: total, elapsed: elapsed,
                                             bytesPerSecond: meter.bytesPerSecond)]
-            if let statistics = try? await connection.statistics() {
+            if let connection, let statistics = try? await connection.statistics() {
                 lines += rates.update(statistics.paths, at: elapsed).map { "  " + $0.text }
             }
             // Each line is cleared to its end; the cursor goes back up to the first line for the next redraw.
