@@ -28,7 +28,7 @@ public struct QUICConnectionStatistics: Sendable, Hashable {
     public var version: QUICVersion
     /// Both sides negotiated Multipath QUIC.
     public var isMultipath: Bool
-    /// One entry per path, by path ID: the live ones, then (with multipath) abandoned ones whose state is gone.
+    /// One entry per path, by path ID (with multipath, abandoned paths too, after the engine dropped their state).
     public var paths: [QUICPathStatistics]
 
     init(slot: ConnectionSlot, driver: EndpointDriver, now: QUICInstant) {

@@ -66,7 +66,7 @@ public struct QUICPathStatistics: Sendable, Hashable {
         self.cost = snapshot?.cost ?? .free
     }
 
-    /// Every path of the slot's connection, by path ID, followed by the abandoned paths the engine dropped.
+    /// Every path of the slot's connection, the abandoned ones the engine dropped included, by path ID.
     static func all(of slot: ConnectionSlot, driver: EndpointDriver) -> [QUICPathStatistics] {
         let connection = slot.connection
         guard connection.isMultipathNegotiated else { return [QUICPathStatistics(singlePathOf: connection)] }
@@ -77,7 +77,7 @@ public struct QUICPathStatistics: Sendable, Hashable {
             closed.bytesReceived = driver.bytesReceivedByFourTuple[closed.fourTuple] ?? closed.bytesReceived
             result.append(closed)
         }
-        return result
+        return result.sorted { $0.id < $1.id }
     }
 
     /// One live path's numbers; nil when the engine no longer has it.

@@ -133,7 +133,7 @@ struct Server: AsyncParsableCommand {
     }
 
     /// Reads one request and answers it; returns the body bytes sent (nil when the request was refused).
-    private static func serve(_ stream: QUICStream, remote: String, resolver: HQResourceResolver, verbose: Bool)
+    static func serve(_ stream: QUICStream, remote: String, resolver: HQResourceResolver, verbose: Bool)
         async -> UInt64? {
         let request: HQRequest
         do {
