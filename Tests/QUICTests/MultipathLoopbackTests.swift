@@ -1,6 +1,7 @@
 import Foundation
 import QUIC
 import QUICTransport
+import QUICWire
 import Synchronization
 import Testing
 
@@ -34,8 +35,10 @@ struct MultipathLoopbackTests {
         }
     }
 
-    @Test("abandoning a path mid-transfer moves the rest to the other path and the download completes")
-    func abandonMidTransfer() async throws {
+    @Test("abandoning a path mid-transfer moves the rest to the other path and the download completes",
+          arguments: [PathID(1), PathID(0)])
+    func abandonMidTransfer(abandoned: PathID) async throws {
+        let kept: PathID = abandoned == 0 ? 1 : 0
         try await withMultipathConnection(serverScheduler: .roundRobin) { connection, recorder in
             try await connection.openPath(localHost: "127.0.0.2", label: "second")
             #expect(await recorder.wait { if case .pathAvailable(1, _) = $0 { true } else { false } })
@@ -45,26 +48,26 @@ struct MultipathLoopbackTests {
             for _ in 0..<2_000 {
                 let paths = try await connection.statistics().paths
                 receivedAtAbandon = paths.reduce(0) { $0 + $1.bytesReceived }
-                if let second = paths.first(where: { $0.id == 1 }), second.bytesReceived > 300_000 { break }
+                if let path = paths.first(where: { $0.id == abandoned }), path.bytesReceived > 300_000 { break }
                 try await Task.sleep(for: .milliseconds(2))
             }
-            try await connection.abandonPath(1)
+            try await connection.abandonPath(abandoned)
             let bytes = try await download.value
             #expect(bytes == LoopbackServer.body(size))
             #expect(receivedAtAbandon < UInt64(size), "the path was abandoned before the transfer ended")
-            #expect(await recorder.wait { $0 == .pathAbandoned(1, byPeer: false) })
+            #expect(await recorder.wait { $0 == .pathAbandoned(abandoned, byPeer: false) })
             let statistics = try await connection.statistics()
-            #expect(statistics.paths.first { $0.id == 1 }?.status == .abandoned)
-            #expect(statistics.paths.first { $0.id == 0 }?.status == .available)
+            #expect(statistics.paths.first { $0.id == abandoned }?.status == .abandoned)
+            #expect(statistics.paths.first { $0.id == kept }?.status == .available)
             // The abandoned path cannot be abandoned again (its state may be gone already: 3 PTO on loopback), and
             // the last path cannot be abandoned at all.
             do {
-                try await connection.abandonPath(1)
+                try await connection.abandonPath(abandoned)
                 Issue.record("an abandoned path was abandoned again")
             } catch let error as QUICError {
-                #expect(error == .multipath(.pathAbandoned(1)) || error == .multipath(.unknownPath(1)))
+                #expect(error == .multipath(.pathAbandoned(abandoned)) || error == .multipath(.unknownPath(abandoned)))
             }
-            await #expect(throws: QUICError.multipath(.lastPath(0))) { try await connection.abandonPath(0) }
+            await #expect(throws: QUICError.multipath(.lastPath(kept))) { try await connection.abandonPath(kept) }
             #expect(try await fetch(1_000, on: connection) == LoopbackServer.body(1_000))
         }
     }
