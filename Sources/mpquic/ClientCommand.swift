@@ -24,8 +24,10 @@ struct Client: AsyncParsableCommand {
               mpquic client --zero-rtt --json https://127.0.0.1:4433/1000 https://127.0.0.1:4433/2000
               mpquic client --handshakes 100 https://127.0.0.1:4433/
 
-            Multipath: with --multipath and several --local addresses, the connection starts from the first and             opens a path from each of the others once the handshake is confirmed (the server needs --multipath             too); the progress shows one line per path, and the summary and --json report each path.
-              mpquic client --multipath --local 127.0.0.1=wifi --local 127.0.0.2=cellular,metered \
+            Multipath: with --multipath and several --local addresses, the connection starts from the first and \
+            opens a path from each of the others once the handshake is confirmed (the server needs --multipath \
+            too); the progress shows one line per path, and the summary and --json report each path.
+              mpquic client --multipath --local 127.0.0.1=wifi --local 127.0.0.2=cellular,metered \\
                 https://127.0.0.1:4433/50000000 -o /tmp/x
             """
     )

@@ -5,6 +5,7 @@ import QUICRelay
 import QUICTLS
 import QUICTransport
 import QUICWire
+import Synchronization
 
 /// The demo's setup, download and report (see ``Demo``). Times on its lines are relay times: seconds since the
 /// relay started, the clock its timeline runs on.
@@ -49,10 +50,11 @@ struct DemoScenario: Sendable {
             + "(relay time)", Self.downloadStart, Self.downloadStart + self.cutAt))
         relay.start()
         let origin = clock.now
-        let client = try await QUICEndpoint.client(host: Self.paths[0].client, configuration: Self.clientConfiguration())
+        let client = try await QUICEndpoint.client(host: Self.paths[0].client,
+                                                   configuration: Self.clientConfiguration())
         do {
-            let result = try await self.download(client: client, identity: identity, relayPorts: relayPorts,
-                                                 origin: origin)
+            let result = try await self.download(client: client, server: server, identity: identity,
+                                                 relayPorts: relayPorts, origin: origin)
             relay.stop()
             let drops = relay.waitUntilStopped()
             await client.close()
@@ -76,8 +78,8 @@ struct DemoScenario: Sendable {
         var paths: [QUICPathStatistics]
     }
 
-    private func download(client: QUICEndpoint, identity: CertificateIdentity, relayPorts: [Int],
-                          origin: ContinuousClock.Instant) async throws -> Result {
+    private func download(client: QUICEndpoint, server: DemoServer, identity: CertificateIdentity,
+                          relayPorts: [Int], origin: ContinuousClock.Instant) async throws -> Result {
         var options = QUICClientOptions()
         options.serverName = "localhost"
         options.verification = .roots(TrustRoots(identity.chain.certificates))
@@ -98,8 +100,8 @@ struct DemoScenario: Sendable {
         try await Task.sleep(until: start, clock: clock)
         Console.out(stamp() + "GET /\(self.bytes)")
         let progress = TransferProgress()
-        let monitor = DemoMonitor(connection: connection, origin: origin, start: Self.downloadStart,
-                                  cutAt: Self.downloadStart + self.cutAt)
+        let monitor = DemoMonitor(connection: connection, sender: server.connection, origin: origin,
+                                  start: Self.downloadStart, cutAt: Self.downloadStart + self.cutAt)
         let watching = Task { await monitor.run(progress: progress) }
         defer { watching.cancel() }
         let stream = try await connection.openStream()
@@ -127,6 +129,7 @@ struct DemoScenario: Sendable {
         for path in try await connection.statistics().paths {
             paths[path.id] = path
         }
+        await monitor.useSenderRTTs(in: &paths)
         await connection.close()
         return Result(received: progress.bytes, seconds: seconds, longestStall: Console.seconds(longest),
                       stallAt: stallAt, paths: paths.values.sorted { $0.id < $1.id })
@@ -214,17 +217,26 @@ struct DemoScenario: Sendable {
     }
 }
 
-/// The demo's server and the task answering its requests.
-struct DemoServer: Sendable {
+/// The demo's server, the task answering its requests, and its connection (the sender of the download, whose
+/// per-path RTTs are the ones that matter).
+final class DemoServer: Sendable {
     let endpoint: QUICEndpoint
     private let task: Task<Void, Never>
+    private let accepted = AcceptedConnection()
+
+    /// The first accepted connection, shared with the serving task.
+    private final class AcceptedConnection: Sendable {
+        let value = Mutex<QUICConnection?>(nil)
+    }
 
     init(endpoint: QUICEndpoint) {
         self.endpoint = endpoint
+        let accepted = self.accepted
         self.task = Task {
             guard let resolver = try? HQResourceResolver(root: nil) else { return }
             await withDiscardingTaskGroup { group in
                 for await connection in endpoint.incomingConnections {
+                    accepted.value.withLock { $0 = $0 ?? connection }
                     for await stream in connection.incomingStreams {
                         group.addTask { _ = await Server.serve(stream, remote: "demo", resolver: resolver,
                                                                 verbose: false) }
@@ -233,6 +245,9 @@ struct DemoServer: Sendable {
             }
         }
     }
+
+    /// The first connection the server accepted.
+    var connection: QUICConnection? { self.accepted.value.withLock { $0 } }
 
     func close() async {
         await self.endpoint.close()

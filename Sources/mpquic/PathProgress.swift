@@ -21,6 +21,7 @@ struct PathRates {
                 + Self.padded(String(format: "%.1f ms", Console.seconds(self.path.smoothedRTT) * 1_000), to: 8)
                 + Self.padded(String(format: "%.0f%%", self.share * 100), to: 6)
             if self.path.status != .available { line += "  \(self.path.status)" }
+            if self.path.consecutiveProbeTimeouts > 0 { line += "  \(self.path.consecutiveProbeTimeouts) PTO" }
             return line
         }
 

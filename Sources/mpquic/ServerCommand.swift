@@ -17,7 +17,9 @@ struct Server: AsyncParsableCommand {
 
             Prints "listening on HOST:PORT" once ready and runs until SIGINT or SIGTERM.
 
-            With --multipath the server accepts Multipath QUIC: clients open more paths to the same socket from             other addresses. The server sends the downloads, so its --scheduler decides how a download is split             over the paths (the client's --scheduler only governs what the client sends).
+            With --multipath the server accepts Multipath QUIC: clients open more paths to the same socket from \
+            other addresses. The server sends the downloads, so its --scheduler decides how a download is split \
+            over the paths (the client's --scheduler only governs what the client sends).
             Example: mpquic server --multipath --scheduler roundrobin
             """
     )
