@@ -39,6 +39,21 @@ public struct QUICConfiguration: Sendable {
         self.alpn = alpn
         self.transport = ConnectionConfiguration(alpn: alpn.map { Array($0.utf8) })
     }
+
+    /// Multipath QUIC (draft-ietf-quic-multipath-21), the same value as `transport.multipath`: nil (the default)
+    /// speaks plain QUIC; a value offers multipath, which is used when the peer offers it too. Its `scheduler`
+    /// decides which path each packet this side sends leaves on (the sender of a download is the server, so the
+    /// server's scheduler splits a download). A client endpoint made with
+    /// ``QUICEndpoint/client(localPaths:configuration:group:)`` fills in `pathManager.locals` itself.
+    /// ```swift
+    /// var multipath = MultipathConfiguration()
+    /// multipath.scheduler = .minRTT
+    /// configuration.multipath = multipath
+    /// ```
+    public var multipath: MultipathConfiguration? {
+        get { self.transport.multipath }
+        set { self.transport.multipath = newValue }
+    }
 }
 
 /// What a server needs besides ``QUICConfiguration``.

@@ -136,7 +136,7 @@ public final class QUICConnection: Sendable {
     public func statistics() async throws -> QUICConnectionStatistics {
         let driver = self.driver
         return try await driver.withSlot(self.handle) { slot in
-            QUICConnectionStatistics(slot: slot, now: driver.now())
+            QUICConnectionStatistics(slot: slot, driver: driver, now: driver.now())
         }
     }
 

@@ -13,7 +13,8 @@ public enum QUICConnectionEvent: Hashable, Sendable {
     case pathValidated(FourTuple)
     /// The connection moved from one 4-tuple to another.
     case migrated(from: FourTuple, to: FourTuple)
-    /// Both sides offered multipath: the client may open paths (``QUICConnection/openPath(localHost:port:status:cost:label:)``).
+    /// Both sides offered multipath: the client may open paths
+    /// (``QUICConnection/openPath(localHost:port:remote:status:cost:label:)``).
     case multipathNegotiated
     /// A path opened with multipath passed validation and carries data.
     case pathAvailable(PathID, FourTuple)

@@ -26,9 +26,12 @@ public struct QUICConnectionStatistics: Sendable, Hashable {
     /// The 1-RTT cipher suite's IANA name, "" before the handshake.
     public var cipherSuite: String
     public var version: QUICVersion
+    /// Both sides negotiated Multipath QUIC.
+    public var isMultipath: Bool
+    /// One entry per path, by path ID (with multipath, abandoned paths too, after the engine dropped their state).
     public var paths: [QUICPathStatistics]
 
-    init(slot: ConnectionSlot, now: QUICInstant) {
+    init(slot: ConnectionSlot, driver: EndpointDriver, now: QUICInstant) {
         let connection = slot.connection
         let stats = connection.stats
         self.handshakeDuration = slot.handshakeCompletedAt.map {
@@ -48,17 +51,7 @@ public struct QUICConnectionStatistics: Sendable, Hashable {
         self.retried = connection.retrySourceConnectionID != nil
         self.cipherSuite = connection.negotiatedCipherSuite.map { "\($0)" } ?? ""
         self.version = connection.version
-        self.paths = [QUICPathStatistics(
-            fourTuple: connection.fourTuple, bytesSent: stats.bytesSent, bytesReceived: stats.bytesReceived,
-            smoothedRTT: self.smoothedRTT, packetsLost: stats.packetsLost)]
+        self.isMultipath = connection.isMultipathNegotiated
+        self.paths = QUICPathStatistics.all(of: slot, driver: driver)
     }
-}
-
-/// Per-path numbers (one path until multipath lands).
-public struct QUICPathStatistics: Sendable, Hashable {
-    public var fourTuple: FourTuple
-    public var bytesSent: UInt64
-    public var bytesReceived: UInt64
-    public var smoothedRTT: Duration
-    public var packetsLost: UInt64
 }

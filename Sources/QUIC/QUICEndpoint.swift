@@ -21,11 +21,15 @@ public final class QUICEndpoint: Sendable {
     /// Server: connections whose handshake completed, in order. Ends when the endpoint closes.
     public let incomingConnections: AsyncStream<QUICConnection>
     private let firstAddress: NetworkAddress?
+    /// Client made with ``client(localPaths:configuration:group:)``: its local paths with the bound ports.
+    public let localPaths: [LocalPathEndpoint]
 
-    private init(driver: EndpointDriver, incoming: AsyncStream<QUICConnection>, firstAddress: NetworkAddress?) {
+    private init(driver: EndpointDriver, incoming: AsyncStream<QUICConnection>, firstAddress: NetworkAddress?,
+                 localPaths: [LocalPathEndpoint] = []) {
         self.driver = driver
         self.incomingConnections = incoming
         self.firstAddress = firstAddress
+        self.localPaths = localPaths
     }
 
     /// The address of the endpoint's first socket (with the port the system picked when 0 was asked for); nil for
@@ -71,6 +75,45 @@ public final class QUICEndpoint: Sendable {
             address = try await driver.bind(host: host, port: port)
         }
         return QUICEndpoint(driver: driver, incoming: incoming, firstAddress: address)
+    }
+
+    /// A multipath client endpoint with one UDP socket per local path, each bound before any connection exists
+    /// (port 0 picks a free port). Connections start on the first local path; with multipath configured and
+    /// negotiated, the engine's path manager opens a path from each of the others once the handshake is confirmed,
+    /// keeps backup paths warm, abandons paths that fail and re-opens them (``QUICConfiguration/multipath``:
+    /// its `pathManager` is created when nil, and its `locals` are replaced by `localPaths` with the bound ports).
+    /// ```swift
+    /// let endpoint = try await QUICEndpoint.client(localPaths: [
+    ///     LocalPathEndpoint(address: .ipv4(127, 0, 0, 1, port: 0), label: "wifi"),
+    ///     LocalPathEndpoint(address: .ipv4(127, 0, 0, 2, port: 0), label: "cellular", cost: .metered(costPerByte: 1)),
+    /// ], configuration: configuration)
+    /// ```
+    /// - Throws: ``QUICError/socket(_:)`` when an address cannot be bound, ``QUICError/invalidAddress(_:)`` when
+    ///   `localPaths` is empty.
+    public static func client(
+        localPaths: [LocalPathEndpoint], configuration: QUICConfiguration,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws -> QUICEndpoint {
+        guard let first = localPaths.first else { throw QUICError.invalidAddress("no local path given") }
+        let plain = try await Self.client(host: first.address.hostString, port: Int(first.address.port),
+                                          configuration: configuration, group: group)
+        var bound = localPaths
+        bound[0].address = plain.localAddress ?? first.address
+        for index in bound.indices.dropFirst() {
+            let address = bound[index].address
+            bound[index].address = try await plain.driver.bind(host: address.hostString, port: Int(address.port))
+        }
+        var withLocals = configuration
+        if withLocals.multipath != nil {
+            var manager = withLocals.multipath?.pathManager ?? PathManagerConfiguration()
+            manager.locals = bound
+            withLocals.multipath?.pathManager = manager
+            try await plain.driver.install { [withLocals] in
+                Endpoint(configuration: Self.endpointConfiguration(withLocals, serverTLS: nil), random: Self.random())
+            }
+        }
+        return QUICEndpoint(driver: plain.driver, incoming: plain.incomingConnections, firstAddress: bound[0].address,
+                            localPaths: bound)
     }
 
     /// Opens a connection to `host:port` (an IP address or a name) and returns once its handshake completed — or,

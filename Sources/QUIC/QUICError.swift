@@ -18,6 +18,8 @@ public enum QUICError: Error, Hashable, Sendable, CustomStringConvertible {
     case socket(String)
     /// Another task is already waiting to read this stream.
     case concurrentRead
+    /// A multipath request could not be carried out (multipath not negotiated, unknown path, last path, ...).
+    case multipath(MultipathError)
 
     public var description: String {
         switch self {
@@ -31,6 +33,7 @@ public enum QUICError: Error, Hashable, Sendable, CustomStringConvertible {
         case .endpointClosed: return "the endpoint is closed"
         case .socket(let reason): return "socket error: \(reason)"
         case .concurrentRead: return "another task is already reading this stream"
+        case .multipath(let error): return "multipath: \(error)"
         }
     }
 }

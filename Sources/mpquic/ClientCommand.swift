@@ -3,6 +3,7 @@ import Foundation
 import QUIC
 import QUICInterop
 import QUICTLS
+import QUICTransport
 
 /// `mpquic client`: fetches URLs over one QUIC connection with hq-interop, one stream per URL, in parallel.
 struct Client: AsyncParsableCommand {
@@ -22,6 +23,12 @@ struct Client: AsyncParsableCommand {
               mpquic client https://127.0.0.1:4433/10000000 -o /tmp/x
               mpquic client --zero-rtt --json https://127.0.0.1:4433/1000 https://127.0.0.1:4433/2000
               mpquic client --handshakes 100 https://127.0.0.1:4433/
+
+            Multipath: with --multipath and several --local addresses, the connection starts from the first and \
+            opens a path from each of the others once the handshake is confirmed (the server needs --multipath \
+            too); the progress shows one line per path, and the summary and --json report each path.
+              mpquic client --multipath --local 127.0.0.1=wifi --local 127.0.0.2=cellular,metered \\
+                https://127.0.0.1:4433/50000000 -o /tmp/x
             """
     )
 
@@ -70,10 +77,21 @@ struct Client: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Give up after this many seconds.", valueName: "seconds"))
     var timeout: Double = 30
 
+    @Option(name: .customLong("local"), help: ArgumentHelp(
+        "A local address to open a path from: HOST[:PORT][=LABEL[,backup][,metered]]; repeat for more paths "
+            + "(the first carries the handshake).", valueName: "address"))
+    var locals: [String] = []
+
     @OptionGroup var common: QUICCommandOptions
+
+    @OptionGroup(title: "Multipath") var multipathOptions: MultipathOptions
 
     func validate() throws {
         let urls = try self.parsedURLs()
+        let locals = try self.localPaths()
+        if locals.count > 1, !self.multipathOptions.multipath {
+            throw ValidationError("several --local addresses need --multipath")
+        }
         guard self.ca == nil || !self.insecure else { throw ValidationError("give --ca or --insecure, not both") }
         guard self.timeout > 0, self.timeout <= 86_400 else {
             throw ValidationError("--timeout must be between 0 and 86400 seconds")
@@ -139,9 +157,15 @@ struct Client: AsyncParsableCommand {
         }
     }
 
+    /// The --local paths, labelled path0, path1... unless named.
+    func localPaths() throws -> [LocalPathEndpoint] {
+        try self.locals.enumerated().map { try LocalPathArgument.parse($0.element, index: $0.offset) }
+    }
+
     /// The flags as the transfer needs them.
     func settings(urls: [InteropURL]) throws -> ClientTransfer.Settings {
         var configuration = self.common.configuration()
+        configuration.multipath = try self.multipathOptions.multipathConfiguration()
         if self.chacha20 {
             configuration.cipherSuites = [.chacha20Poly1305SHA256]
         }
@@ -164,7 +188,7 @@ struct Client: AsyncParsableCommand {
             resume: self.resume || self.zeroRTT, zeroRTT: self.zeroRTT, keyUpdate: self.keyUpdate,
             migrate: self.migrate || self.migrateTo != nil, migrateTo: self.migrateTo, hash: !self.noHash,
             handshakeOnly: self.common.alpn == "h3", progress: Console.stderrIsTerminal,
-            summary: true)
+            summary: true, localPaths: try self.localPaths())
     }
 
     /// Where each URL's body goes: nil to discard it.

@@ -22,6 +22,8 @@ struct ClientTransfer: Sendable {
         var handshakeOnly: Bool
         var progress: Bool
         var summary: Bool
+        /// `--local`: the endpoint binds each and, with multipath, opens a path from each.
+        var localPaths: [LocalPathEndpoint] = []
     }
 
     /// A failure with the URL or step it concerns, printed as is.
@@ -42,7 +44,7 @@ struct ClientTransfer: Sendable {
 
     /// Fetches every URL once (twice with --resume / --zero-rtt) and reports the last connection.
     func fetch() async throws -> ClientReport {
-        let endpoint = try await QUICEndpoint.client(configuration: self.settings.configuration)
+        let endpoint = try await self.makeEndpoint()
         var options = self.settings.options
         var report = try await self.run(on: endpoint, options: options, keepResumption: self.settings.resume)
         if self.settings.resume {
@@ -62,7 +64,7 @@ struct ClientTransfer: Sendable {
 
     /// Connects `count` times in a row, each a full handshake followed by a close, and reports the rate.
     func handshakes(count: Int) async throws -> ClientReport {
-        let endpoint = try await QUICEndpoint.client(configuration: self.settings.configuration)
+        let endpoint = try await self.makeEndpoint()
         let clock = ContinuousClock()
         let start = clock.now
         var handshakeTotal = 0.0
@@ -93,6 +95,15 @@ struct ClientTransfer: Sendable {
                                                            report.handshakeMs ?? 0))
         }
         return report
+    }
+
+    /// A client endpoint on the --local addresses, or on a system-picked one.
+    private func makeEndpoint() async throws -> QUICEndpoint {
+        if self.settings.localPaths.isEmpty {
+            return try await QUICEndpoint.client(configuration: self.settings.configuration)
+        }
+        return try await QUICEndpoint.client(localPaths: self.settings.localPaths,
+                                             configuration: self.settings.configuration)
     }
 
     /// One connection's results.
@@ -136,7 +147,8 @@ struct ClientTransfer: Sendable {
         let seconds = Console.seconds(clock.now - start)
         background.forEach { $0.cancel() }
         if self.settings.progress {
-            Console.status("\r\u{1B}[K")
+            // Clears the progress line and the per-path lines below it.
+            Console.status("\r\u{1B}[J")
         }
         if let migrationError = progress.migrationError {
             await connection.close(errorCode: HQErrorCode.internalError, reason: "migration failed")
@@ -159,7 +171,8 @@ struct ClientTransfer: Sendable {
         var tasks: [Task<Void, Never>] = []
         let total = self.expectedTotal
         if self.settings.progress {
-            tasks.append(Task { await Self.drawProgress(progress, total: total, start: start) })
+            let paths = self.settings.configuration.multipath != nil ? connection : nil
+            tasks.append(Task { await PathProgress.draw(progress, total: total, start: start, paths: paths) })
         }
         if self.settings.keyUpdate {
             tasks.append(Task {
@@ -278,22 +291,6 @@ struct ClientTransfer: Sendable {
         return nil
     }
 
-    /// Redraws the progress line ten times a second until cancelled.
-    private static func drawProgress(_ progress: TransferProgress, total: UInt64?,
-                                     start: ContinuousClock.Instant) async {
-        var meter = RateMeter()
-        let clock = ContinuousClock()
-        while !Task.isCancelled {
-            let elapsed = Console.seconds(clock.now - start)
-            let bytes = progress.bytes
-            meter.record(totalBytes: bytes, at: elapsed)
-            let line = ProgressBar.render(bytes: bytes, total: total, elapsed: elapsed,
-                                          bytesPerSecond: meter.bytesPerSecond)
-            Console.status("\r\(line)\u{1B}[K")
-            try? await Task.sleep(for: .milliseconds(100))
-        }
-    }
-
     private func result(files: [ClientReport.File], seconds: Double, statistics: QUICConnectionStatistics,
                         migrated: Bool, earlyDataAttempted: Bool, resumption: QUICResumption?) -> ConnectionResult {
         let bytes = files.reduce(0) { $0 + $1.bytes }
@@ -313,11 +310,7 @@ struct ClientTransfer: Sendable {
         report.keyUpdates = statistics.keyUpdates
         report.migrated = migrated
         report.files = files
-        report.paths = statistics.paths.map {
-            TransferSummary.Path(name: "\($0.fourTuple)", bytesSent: $0.bytesSent, bytesReceived: $0.bytesReceived,
-                                 smoothedRTTMilliseconds: Console.seconds($0.smoothedRTT) * 1_000,
-                                 packetsLost: $0.packetsLost)
-        }
+        report.paths = statistics.paths.map { TransferSummary.Path($0, multipath: statistics.isMultipath) }
         var notes: [String] = []
         if report.resumed { notes.append("resumed") }
         if report.zeroRTT != "none" { notes.append("0-RTT \(report.zeroRTT)") }

@@ -16,6 +16,11 @@ struct Server: AsyncParsableCommand {
             code 0x10 (bad request), 0x11 (not found), 0x12 (outside the root) or 0x13 (read error).
 
             Prints "listening on HOST:PORT" once ready and runs until SIGINT or SIGTERM.
+
+            With --multipath the server accepts Multipath QUIC: clients open more paths to the same socket from \
+            other addresses. The server sends the downloads, so its --scheduler decides how a download is split \
+            over the paths (the client's --scheduler only governs what the client sends).
+            Example: mpquic server --multipath --scheduler roundrobin
             """
     )
 
@@ -41,6 +46,8 @@ struct Server: AsyncParsableCommand {
 
     @OptionGroup var common: QUICCommandOptions
 
+    @OptionGroup(title: "Multipath") var multipathOptions: MultipathOptions
+
     func validate() throws {
         do {
             _ = try HostPort(parsing: self.listen)
@@ -61,10 +68,12 @@ struct Server: AsyncParsableCommand {
         var options = QUICServerOptions(identity: try self.identity())
         options.requireRetry = self.retry
         options.earlyData = self.earlyData
+        var configuration = self.common.configuration()
+        configuration.multipath = try self.multipathOptions.multipathConfiguration()
         let endpoint: QUICEndpoint
         do {
             endpoint = try await QUICEndpoint.server(
-                host: address.host, port: address.port, configuration: self.common.configuration(), options: options)
+                host: address.host, port: address.port, configuration: configuration, options: options)
         } catch {
             throw ValidationError("cannot listen on \(address): \(error)")
         }
@@ -126,7 +135,7 @@ struct Server: AsyncParsableCommand {
     }
 
     /// Reads one request and answers it; returns the body bytes sent (nil when the request was refused).
-    private static func serve(_ stream: QUICStream, remote: String, resolver: HQResourceResolver, verbose: Bool)
+    static func serve(_ stream: QUICStream, remote: String, resolver: HQResourceResolver, verbose: Bool)
         async -> UInt64? {
         let request: HQRequest
         do {

@@ -26,6 +26,8 @@ final class ConnectionSlot {
     var announced = false
 
     var handshakeWaiters: [CheckedContinuation<Void, any Error>] = []
+    /// Tasks waiting for the handshake to be confirmed (RFC 9001 §4.1.2), such as a path about to be opened.
+    var confirmationWaiters: [CheckedContinuation<Void, any Error>] = []
     var closedWaiters: [CheckedContinuation<ConnectionCloseReason, any Error>] = []
     var readers: [StreamID: (maxLength: Int, continuation: CheckedContinuation<[UInt8]?, any Error>)] = [:]
     /// Writes waiting for send-buffer space, per stream, in call order (the first is being offered).
@@ -42,6 +44,9 @@ final class ConnectionSlot {
     var sessionTicket: TLSSessionTicket?
     var token: [UInt8] = []
     var earlyDataAccepted: Bool?
+    /// The last numbers of abandoned paths (taken when they were abandoned), so statistics still show them once
+    /// the engine dropped their state; at most 32.
+    var closedPaths: [QUICPathStatistics] = []
 
     let incomingStreams: AsyncStream<QUICStream>.Continuation
     let datagrams: AsyncStream<[UInt8]>.Continuation
@@ -72,6 +77,8 @@ final class ConnectionSlot {
         let error = QUICError.connectionClosed(reason)
         for waiter in self.handshakeWaiters { waiter.resume(throwing: error) }
         self.handshakeWaiters.removeAll()
+        for waiter in self.confirmationWaiters { waiter.resume(throwing: error) }
+        self.confirmationWaiters.removeAll()
         for (_, reader) in self.readers { reader.continuation.resume(throwing: error) }
         self.readers.removeAll()
         for (_, queue) in self.writers {

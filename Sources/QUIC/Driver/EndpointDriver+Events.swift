@@ -9,6 +9,10 @@ extension EndpointDriver {
             while let event = slot.connection.pollEvent() {
                 self.handle(event, slot: slot, now: now)
             }
+            if !slot.confirmationWaiters.isEmpty, slot.connection.isHandshakeConfirmed {
+                for waiter in slot.confirmationWaiters { waiter.resume() }
+                slot.confirmationWaiters.removeAll()
+            }
             if let keyLog = self.keyLog {
                 while let line = slot.connection.pollKeyLogLine() {
                     do {
@@ -68,6 +72,12 @@ extension EndpointDriver {
             self.logger.info("path abandoned", metadata: [
                 "path": "\(pathID)", "code": "\(errorCode)", "by": "\(byPeer ? "peer" : "local")",
             ])
+            if var last = QUICPathStatistics.current(pathID, of: slot.connection, driver: self) {
+                last.status = .abandoned
+                slot.closedPaths.removeAll { $0.id == pathID }
+                if slot.closedPaths.count >= 32 { slot.closedPaths.removeFirst() }
+                slot.closedPaths.append(last)
+            }
             slot.events.yield(.pathAbandoned(pathID, byPeer: byPeer))
         case .peerPathStatus(let pathID, let status):
             slot.events.yield(.peerPathStatus(pathID, status))

@@ -23,7 +23,8 @@ final class EndpointDriver: @unchecked Sendable {
     }
 
     let loop: any EventLoop
-    let endpoint: Endpoint
+    /// Replaced only before the first connection (see ``install(_:)``).
+    private(set) var endpoint: Endpoint
     let configuration: QUICConfiguration
     let logger: Logger
     let metrics: DriverMetrics
@@ -31,6 +32,10 @@ final class EndpointDriver: @unchecked Sendable {
     /// Runs certificate checks on `loop`.
     let taskExecutor: EventLoopTaskExecutor
     private(set) var sockets: [Socket] = []
+    /// UDP payload bytes received per 4-tuple, counted only when multipath is configured: the engine reports bytes
+    /// sent per path but not bytes received, and a path is one 4-tuple. Cleared when it grows past 4,096 entries.
+    private(set) var bytesReceivedByFourTuple: [FourTuple: UInt64] = [:]
+    private let countsBytesPerFourTuple: Bool
     var slots: [ConnectionHandle: ConnectionSlot] = [:]
     var acceptContinuation: AsyncStream<QUICConnection>.Continuation?
     /// Why recently ended connections ended, for calls that arrive after their slot is gone (bounded).
@@ -54,6 +59,7 @@ final class EndpointDriver: @unchecked Sendable {
         self.isServer = isServer
         self.taskExecutor = EventLoopTaskExecutor(loop: loop)
         self.segmentationOffload = configuration.segmentationOffload
+        self.countsBytesPerFourTuple = configuration.transport.multipath != nil
         self.sendBuffer.reserveCapacity(2_048)
         self.receiveBuffer.reserveCapacity(65_536)
         if let path = configuration.keyLogPath, !path.isEmpty {
@@ -63,6 +69,21 @@ final class EndpointDriver: @unchecked Sendable {
                 configuration.logger.warning("key log disabled", metadata: ["error": "\(error)"])
             }
         }
+        self.hook(endpoint)
+    }
+
+    /// Replaces the engine endpoint before any connection exists: a client with configured local paths binds its
+    /// sockets first and only then knows the ports to put into the engine's configuration.
+    func install(_ makeEndpoint: @escaping @Sendable () -> Endpoint) async throws {
+        try await self.loop.submit {
+            precondition(self.slots.isEmpty, "the endpoint is replaced before any connection")
+            let endpoint = makeEndpoint()
+            self.endpoint = endpoint
+            self.hook(endpoint)
+        }.get()
+    }
+
+    private func hook(_ endpoint: Endpoint) {
         endpoint.connectionCreated = { [unowned self] handle, connection in
             self.attachQlog(to: connection, handle: handle)
         }
@@ -121,6 +142,16 @@ final class EndpointDriver: @unchecked Sendable {
         return address
     }
 
+    /// The address of a socket bound to `host` (and to `port`, unless it is 0), binding one when there is none.
+    func localSocket(host: String, port: Int) async throws -> NetworkAddress {
+        let wanted = try QUICEndpoint.resolve(host: host, port: port)
+        let existing = try await self.loop.submit { () -> NetworkAddress? in
+            self.sockets.first { $0.local.ip == wanted.ip && (port == 0 || $0.local.port == wanted.port) }?.local
+        }.get()
+        if let existing { return existing }
+        return try await self.bind(host: host, port: port)
+    }
+
     /// The socket to send from for a 4-tuple's local address: the one bound to it, else one bound to the
     /// unspecified address on that port.
     private func socketIndex(for local: NetworkAddress) -> Int? {
@@ -141,6 +172,10 @@ final class EndpointDriver: @unchecked Sendable {
             local = destination.with(port: socketAddress.port)
         }
         let fourTuple = FourTuple(local: local, remote: remote)
+        if self.countsBytesPerFourTuple {
+            if self.bytesReceivedByFourTuple.count >= 4_096 { self.bytesReceivedByFourTuple.removeAll() }
+            self.bytesReceivedByFourTuple[fourTuple, default: 0] &+= UInt64(envelope.data.readableBytes)
+        }
         let ecn = envelope.metadata.map { ECNCodepoint.value($0.ecnState) } ?? 0
         let data = envelope.data
         let total = data.readableBytes
