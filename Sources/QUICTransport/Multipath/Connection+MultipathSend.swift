@@ -101,7 +101,11 @@ extension Connection {
                 budget = 0
                 self.paths[index].pacingWakeUp = earliest
             }
-            snapshots.append(self.snapshot(ofPathAt: index, pacingBudget: budget))
+            var snapshot = self.snapshot(ofPathAt: index, pacingBudget: budget)
+            // A path whose probes go unanswered is only a fallback for new data while another path answers: its
+            // RTT estimate is stale and whatever it sends may be lost with it (its in-flight data was reinjected).
+            if snapshot.status == .available, snapshot.consecutivePTOs > 0 { snapshot.status = .backup }
+            snapshots.append(snapshot)
         }
         return snapshots
     }
@@ -154,10 +158,18 @@ extension Connection {
     /// Whether paths other than the current one owe a PATH_ACK: due now, or (when `eager`, because a packet
     /// leaves anyway) with ack-eliciting packets not acknowledged yet.
     func otherPathsOweAcknowledgments(now: UInt64, eager: Bool) -> Bool {
-        for index in self.paths.indices where index != self.pathIndex {
+        for index in self.paths.indices where index != self.pathIndex && self.mayCarryAcknowledgment(of: index) {
             if self.owesAcknowledgment(self.paths[index].received, now: now, eager: eager) { return true }
         }
         return false
+    }
+
+    /// Whether the current path may carry the acknowledgment of the path at `index`: when it is the
+    /// acknowledgment path, when it is not slower than that path, or when that path is abandoned. An
+    /// acknowledgment sent on a much slower path arrives late, and the peer takes its path for dead.
+    private func mayCarryAcknowledgment(of index: Int) -> Bool {
+        if self.paths[index].multipath.isAbandoned || self.pathIndex == self.acknowledgmentPathIndex { return true }
+        return self.path.recovery.rtt.smoothedRTT <= self.paths[index].recovery.rtt.smoothedRTT
     }
 
     private func owesAcknowledgment(_ received: ReceivedPackets, now: UInt64, eager: Bool) -> Bool {
@@ -169,7 +181,7 @@ extension Connection {
     func writeOtherPathAcknowledgments(into writer: inout ByteWriter, limit: Int, frames: inout [SentFrame],
                                        eager: Bool, now: QUICInstant) {
         let nanoseconds = now.nanosecondsSinceOrigin
-        for index in self.paths.indices where index != self.pathIndex {
+        for index in self.paths.indices where index != self.pathIndex && self.mayCarryAcknowledgment(of: index) {
             guard self.owesAcknowledgment(self.paths[index].received, now: nanoseconds, eager: eager) else { continue }
             self.writePathAck(forPathAt: index, into: &writer, limit: limit, frames: &frames, now: now)
         }

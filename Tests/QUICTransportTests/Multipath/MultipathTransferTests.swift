@@ -122,3 +122,20 @@ extension MultipathTransferTests {
         #expect(afterwards > 1_000_000, "\(afterwards) bytes on the rebound path afterwards")
     }
 }
+
+extension MultipathTransferTests {
+    @Test("the first path dies and nobody abandons it, with default receive windows: flow-control credit and acknowledgments move to the live path and the download completes")
+    func failoverWithFlowControlCredit() throws {
+        let outage = SimInstant.zero + .seconds(2)
+        let harness = try MultipathHarness(
+            size: 6_000_000, first: Self.link(megabits: 10, rtt: 40), second: Self.link(megabits: 10, rtt: 80),
+            schedule: [ScheduledLinkChange(at: outage, link: MultipathHarness.firstLink, .down)]) {
+                $0.streamLimits = StreamLimits()
+            }
+        harness.runDownload(deadline: .zero + .seconds(30))
+        #expect(harness.application.hashesMatch)
+        let stall = Double(harness.longestReadGap(from: outage).nanoseconds) / 1e9
+        print("failover with default windows: stall \(stall) s, total \(harness.downloadSeconds ?? 0) s")
+        #expect(stall < 1, "stall \(stall) s")
+    }
+}
