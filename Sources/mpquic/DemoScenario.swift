@@ -28,6 +28,11 @@ struct DemoScenario: Sendable {
         (name: "cellular", listen: "127.0.0.3", client: "127.0.0.4", settings: "rate=10mbit,delay=30ms,queue=150kb",
          text: "10 Mbit/s, 30 ms each way, queue 150 kB"),
     ]
+    /// The same two paths for the simulator run the demo compares itself with.
+    static let simulatedPaths = [
+        ExperimentPath(name: "wifi", bitsPerSecond: 20_000_000, oneWayDelayMilliseconds: 10, queueBytes: 100_000),
+        ExperimentPath(name: "cellular", bitsPerSecond: 10_000_000, oneWayDelayMilliseconds: 30, queueBytes: 150_000),
+    ]
 
     func run() async throws {
         let clock = ContinuousClock()
@@ -60,6 +65,7 @@ struct DemoScenario: Sendable {
             await client.close()
             await server.close()
             self.report(result, drops: drops, total: Console.seconds(clock.now - begin))
+            try self.compareWithSimulator(result)
         } catch {
             relay.stop()
             _ = relay.waitUntilStopped()
@@ -76,6 +82,9 @@ struct DemoScenario: Sendable {
         var longestStall: Double
         var stallAt: Double
         var paths: [QUICPathStatistics]
+        /// Bytes delivered before the wifi cut, and the longest wait for data after it.
+        var bytesBeforeCut: UInt64
+        var stallAfterCut: Double
     }
 
     private func download(client: QUICEndpoint, server: DemoServer, identity: CertificateIdentity,
@@ -110,11 +119,18 @@ struct DemoScenario: Sendable {
         var last = clock.now
         var longest = Duration.zero
         var stallAt = 0.0
+        let cut = start + .milliseconds(Int(self.cutAt * 1_000))
+        var bytesBeforeCut: UInt64?
+        var longestAfterCut = Duration.zero
         while let chunk = try await stream.read() {
             let now = clock.now
             if progress.bytes > 0, now - last > longest {
                 longest = now - last
                 stallAt = Console.seconds(last - origin)
+            }
+            if now >= cut {
+                if bytesBeforeCut == nil { bytesBeforeCut = progress.bytes }
+                longestAfterCut = max(longestAfterCut, now - max(last, cut))
             }
             last = now
             progress.add(chunk.count)
@@ -132,7 +148,34 @@ struct DemoScenario: Sendable {
         await monitor.useSenderRTTs(in: &paths)
         await connection.close()
         return Result(received: progress.bytes, seconds: seconds, longestStall: Console.seconds(longest),
-                      stallAt: stallAt, paths: paths.values.sorted { $0.id < $1.id })
+                      stallAt: stallAt, paths: paths.values.sorted { $0.id < $1.id },
+                      bytesBeforeCut: bytesBeforeCut ?? progress.bytes,
+                      stallAfterCut: Console.seconds(longestAfterCut))
+    }
+
+    /// Runs the same download in the simulator (virtual time, the same rates, delays and queues, the wifi cut at
+    /// the same moment) and prints both sets of numbers: the rate of both paths together before the cut, the
+    /// longest wait for data after it, and the total time.
+    private func compareWithSimulator(_ real: Result) throws {
+        let simulated = try SimulatedMultipathTransfer(size: Int(self.bytes), paths: Self.simulatedPaths,
+                                                   outageAfter: self.cutAt, scheduler: self.serverScheduler)
+        let result = simulated.run()
+        guard result.completed else {
+            Console.out("simulator: the same download did not complete")
+            return
+        }
+        let realRate = Double(real.bytesBeforeCut) * 8 / self.cutAt
+        func row(_ name: String, _ real: Double, _ simulated: Double, _ format: String) -> String {
+            let difference = simulated > 0 ? (real - simulated) / simulated * 100 : 0
+            return "  " + name.padding(toLength: 24, withPad: " ", startingAt: 0)
+                + String(format: format, real) + "   " + String(format: format, simulated)
+                + String(format: "   %+5.1f%%", difference)
+        }
+        Console.out("real sockets through the relay vs the simulator (same paths, same cut)")
+        Console.out("  " + "".padding(toLength: 24, withPad: " ", startingAt: 0) + "       real    simulator   difference")
+        Console.out(row("rate before the cut", realRate / 1e6, result.aggregateRate / 1e6, "%6.1f Mbit/s"))
+        Console.out(row("longest stall after it", real.stallAfterCut * 1_000, result.longestStall * 1_000, "%9.0f ms"))
+        Console.out(row("download time", real.seconds, result.seconds, "%10.2f s"))
     }
 
     private func report(_ result: Result, drops: [RelayPathStatistics], total: Double) {
