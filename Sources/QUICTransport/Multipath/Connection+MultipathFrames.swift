@@ -120,6 +120,7 @@ extension Connection {
             throw error
         }
         self.multipath.peerPathCIDs[pathID] = issued
+        self.startPathManager(now: QUICInstant(nanosecondsSinceOrigin: self.lastNow))
         if let index = self.pathIndex(of: pathID),
            !issued.active.contains(where: { $0.sequenceNumber == self.paths[index].peerCIDSequence }),
            let next = issued.active.first {

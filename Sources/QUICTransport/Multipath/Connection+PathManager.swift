@@ -5,10 +5,13 @@ import QUICWire
 /// path from each once the handshake is confirmed, keeps backups warm, abandons paths that fail and re-opens
 /// them with back-off. The engine feeds it what happens on each path and carries out its actions.
 extension Connection {
-    /// Client, handshake confirmed: reports the handshake path and lets the manager open the configured ones.
+    /// Client, handshake confirmed and the server's connection IDs for other path IDs received (so the first
+    /// opens do not fail for want of one): reports the handshake path and lets the manager open the configured
+    /// ones.
     func startPathManager(now: QUICInstant) {
-        guard self.role == .client, self.multipath.isNegotiated, self.multipath.pathManager == nil,
-              let configuration = self.multipath.configuration?.pathManager,
+        guard self.role == .client, self.multipath.isNegotiated, self.isHandshakeConfirmed,
+              self.multipath.pathManager == nil, let configuration = self.multipath.configuration?.pathManager,
+              !self.multipath.peerPathCIDs.isEmpty || self.multipath.commonMaxPathID == 0,
               let index = self.pathIndex(of: 0) else { return }
         var manager = PathManager(configuration: configuration)
         let local = self.paths[index].fourTuple.local
