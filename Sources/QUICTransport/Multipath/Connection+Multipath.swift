@@ -154,7 +154,8 @@ extension Connection {
     /// path. §3.1: the server "MUST validate the peer's address before sending any data", and the
     /// anti-amplification limit applies until then.
     func acceptPeerPath(_ pathID: PathID, fourTuple: FourTuple, now: QUICInstant) -> Int? {
-        guard self.multipath.isNegotiated, !self.multipath.usedPathIDs.contains(pathID),
+        // §3: only clients open paths; a server's packet on a path the client never opened is dropped.
+        guard self.role == .server, self.multipath.isNegotiated, !self.multipath.usedPathIDs.contains(pathID),
               let peerIDs = self.multipath.peerPathCIDs[pathID], let entry = peerIDs.active.first else {
             // Without a connection ID of the peer for this path ID the server cannot answer on it (§3.1 allows
             // delaying; the client retries its PATH_CHALLENGE once the PATH_NEW_CONNECTION_ID arrives).
