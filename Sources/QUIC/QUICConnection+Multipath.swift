@@ -29,9 +29,22 @@ extension QUICConnection {
         async throws -> PathID {
         let local = try await self.driver.localSocket(host: localHost, port: port)
         try await self.waitForHandshakeConfirmation()
-        return try await self.multipathCall { connection, now throws(MultipathError) in
-            try connection.openPath(localAddress: local, remoteAddress: remote, status: status, cost: cost,
-                                    label: label, now: now)
+        // The server's connection IDs for the new path ID usually travel with HANDSHAKE_DONE, but may arrive a
+        // little later: wait for them (up to about 2 s) rather than fail.
+        var delay = Duration.milliseconds(5)
+        var waited = Duration.zero
+        while true {
+            do {
+                return try await self.multipathCall { connection, now throws(MultipathError) in
+                    try connection.openPath(localAddress: local, remoteAddress: remote, status: status, cost: cost,
+                                            label: label, now: now)
+                }
+            } catch QUICError.multipath(.noConnectionIDForPath(let pathID)) {
+                guard waited < .seconds(2) else { throw QUICError.multipath(.noConnectionIDForPath(pathID)) }
+                try await Task.sleep(for: delay)
+                waited += delay
+                delay = min(delay * 2, .milliseconds(200))
+            }
         }
     }
 

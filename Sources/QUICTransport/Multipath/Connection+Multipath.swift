@@ -98,8 +98,10 @@ extension Connection {
         guard status == .available || status == .backup else { throw .invalidStatus(status) }
         let pathID = try self.nextUsablePathID()
         guard let peerIDs = self.multipath.peerPathCIDs[pathID], let entry = peerIDs.active.first else {
-            self.multipath.pathCIDsBlockedPending.append(PathCIDsBlockedFrame(
-                pathID: pathID, nextSequenceNumber: self.multipath.peerPathCIDs[pathID]?.nextExpectedSequence ?? 0))
+            if !self.multipath.pathCIDsBlockedPending.contains(where: { $0.pathID == pathID }) {
+                self.multipath.pathCIDsBlockedPending.append(PathCIDsBlockedFrame(
+                    pathID: pathID, nextSequenceNumber: self.multipath.peerPathCIDs[pathID]?.nextExpectedSequence ?? 0))
+            }
             throw .noConnectionIDForPath(pathID)
         }
         let remote = remoteAddress ?? self.paths[self.primaryPathIndex].fourTuple.remote
