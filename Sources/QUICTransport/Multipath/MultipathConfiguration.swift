@@ -23,8 +23,10 @@ public struct MultipathConfiguration: Sendable {
     /// Where ACK-only packets go.
     public var acknowledgmentPath: AcknowledgmentPath = .lowestRTT
     /// Whether a received DATAGRAM identical to one received within the last second is dropped, so that
-    /// datagrams sent redundantly on several paths reach the application once.
-    public var deduplicatesDatagrams = true
+    /// datagrams the peer sends redundantly on several paths reach the application once. Off by default: an
+    /// application whose datagrams may legitimately repeat (silence frames, keep-alives) would lose them; turn it
+    /// on when the peer sends `.redundant` datagrams that carry something unique, such as a sequence number.
+    public var deduplicatesDatagrams = false
     /// Connection IDs issued per path ID (at most the peer's active_connection_id_limit).
     public var connectionIDsPerPath = 2
     /// When a path's PTO fires, the data it still has in flight is sent again on the other paths at once
