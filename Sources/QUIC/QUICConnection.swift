@@ -81,10 +81,13 @@ public final class QUICConnection: Sendable {
     }
 
     /// Sends one DATAGRAM frame (unreliable: it may be lost; it is never retransmitted).
-    public func sendDatagram(_ bytes: [UInt8]) async throws {
+    ///
+    /// - Parameter intent: with multipath, how the datagram is placed: `.redundant` sends a copy on every usable
+    ///   path, `.pinned(path)` only on that path, `.latencySensitive` on the fastest path that can send now.
+    public func sendDatagram(_ bytes: [UInt8], intent: SendIntent.Kind = .bulk) async throws {
         try await self.driver.withSlot(self.handle) { slot in
             do throws(DatagramError) {
-                try slot.connection.sendDatagram(bytes)
+                try slot.connection.sendDatagram(bytes, intent: intent)
             } catch {
                 switch error {
                 case .notSupportedByPeer: throw QUICError.datagramTooLarge(maximum: 0)

@@ -1,3 +1,4 @@
+import QUICRecovery
 import QUICTransport
 
 /// One QUIC stream: ordered, reliable bytes in one or both directions. Reading is also available as an
@@ -93,6 +94,21 @@ public final class QUICStream: Sendable, AsyncSequence {
             for writer in slot.writers.removeValue(forKey: id) ?? [] {
                 writer.continuation.resume(throwing: QUICError.stream(.resetLocally(errorCode: errorCode)))
             }
+        }
+    }
+
+    /// Says how this stream's data is placed on the paths of a multipath connection: `.latencySensitive`,
+    /// `.bulk` (the default), `.redundant` (a copy on every usable path), `.pinned(path)` (only that path), with an
+    /// optional deadline for schedulers that use one. Without multipath it has no effect.
+    public func setIntent(_ intent: SendIntent.Kind, deadline: Duration? = nil) async throws {
+        let id = self.id
+        let driver = self.connection.driver
+        let nanoseconds = deadline.map {
+            Swift.max(0, $0.components.seconds * 1_000_000_000 + $0.components.attoseconds / 1_000_000_000)
+        }
+        try await driver.withSlot(self.connection.handle) { slot in
+            let due = nanoseconds.map { driver.now() + QUICDuration.nanoseconds($0) }
+            slot.connection.setIntent(StreamSendIntent(kind: intent, deadline: due), for: id)
         }
     }
 
