@@ -79,6 +79,7 @@ extension Connection {
         guard let first = datagram.first, first & 0x80 == 0,
               let token = PacketParser.trailingResetToken(of: datagram) else { return false }
         return self.peerCIDs.isResetToken(token)
+            || self.multipath.peerPathCIDs.values.contains { $0.isResetToken(token) }
     }
 
     private func retryUndecryptable(from fourTuple: FourTuple, now: QUICInstant) {
