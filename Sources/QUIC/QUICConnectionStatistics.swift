@@ -52,6 +52,6 @@ public struct QUICConnectionStatistics: Sendable, Hashable {
         self.cipherSuite = connection.negotiatedCipherSuite.map { "\($0)" } ?? ""
         self.version = connection.version
         self.isMultipath = connection.isMultipathNegotiated
-        self.paths = QUICPathStatistics.all(of: slot, driver: driver)
+        self.paths = QUICPathStatistics.all(of: slot)
     }
 }

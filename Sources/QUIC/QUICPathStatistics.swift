@@ -17,9 +17,9 @@ public struct QUICPathStatistics: Sendable, Hashable {
     public var bytesInFlight: Int
     /// UDP payload bytes sent on the path.
     public var bytesSent: UInt64
-    /// UDP payload bytes received on the path's 4-tuple.
+    /// Bytes of the QUIC packets received on the path.
     public var bytesReceived: UInt64
-    /// Packets declared lost on the path; nil with multipath, where the engine reports only `recentLossRate`.
+    /// Packets sent on the path and declared lost.
     public var packetsLost: UInt64?
     /// The fraction of recently sent packets declared lost, 0...1.
     public var recentLossRate: Double
@@ -28,8 +28,8 @@ public struct QUICPathStatistics: Sendable, Hashable {
     /// What sending on the path costs.
     public var cost: PathCost
 
-    /// A multipath path, from the engine's snapshot and the driver's count of received bytes.
-    init(_ snapshot: PathSnapshot, fourTuple: FourTuple, bytesReceived: UInt64) {
+    /// A multipath path, from the engine's snapshot.
+    init(_ snapshot: PathSnapshot, fourTuple: FourTuple) {
         self.id = snapshot.pathID
         self.label = snapshot.label
         self.fourTuple = fourTuple
@@ -39,8 +39,8 @@ public struct QUICPathStatistics: Sendable, Hashable {
         self.congestionWindow = snapshot.congestionWindow
         self.bytesInFlight = snapshot.bytesInFlight
         self.bytesSent = snapshot.bytesSent
-        self.bytesReceived = bytesReceived
-        self.packetsLost = nil
+        self.bytesReceived = snapshot.bytesReceived
+        self.packetsLost = snapshot.packetsLost
         self.recentLossRate = snapshot.recentLossRate
         self.consecutiveProbeTimeouts = snapshot.consecutivePTOs
         self.cost = snapshot.cost
@@ -67,25 +67,23 @@ public struct QUICPathStatistics: Sendable, Hashable {
     }
 
     /// Every path of the slot's connection, the abandoned ones the engine dropped included, by path ID.
-    static func all(of slot: ConnectionSlot, driver: EndpointDriver) -> [QUICPathStatistics] {
+    static func all(of slot: ConnectionSlot) -> [QUICPathStatistics] {
         let connection = slot.connection
         guard connection.isMultipathNegotiated else { return [QUICPathStatistics(singlePathOf: connection)] }
         var result = connection.pathIDs.sorted().compactMap { id in
-            Self.current(id, of: connection, driver: driver)
+            Self.current(id, of: connection)
         }
-        for var closed in slot.closedPaths where !result.contains(where: { $0.id == closed.id }) {
-            closed.bytesReceived = driver.bytesReceivedByFourTuple[closed.fourTuple] ?? closed.bytesReceived
+        for closed in slot.closedPaths where !result.contains(where: { $0.id == closed.id }) {
             result.append(closed)
         }
         return result.sorted { $0.id < $1.id }
     }
 
     /// One live path's numbers; nil when the engine no longer has it.
-    static func current(_ id: PathID, of connection: Connection, driver: EndpointDriver) -> QUICPathStatistics? {
+    static func current(_ id: PathID, of connection: Connection) -> QUICPathStatistics? {
         guard let snapshot = connection.pathSnapshot(id), let fourTuple = connection.fourTuple(ofPath: id) else {
             return nil
         }
-        return QUICPathStatistics(snapshot, fourTuple: fourTuple,
-                                  bytesReceived: driver.bytesReceivedByFourTuple[fourTuple] ?? 0)
+        return QUICPathStatistics(snapshot, fourTuple: fourTuple)
     }
 }

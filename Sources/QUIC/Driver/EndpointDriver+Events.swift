@@ -72,7 +72,7 @@ extension EndpointDriver {
             self.logger.info("path abandoned", metadata: [
                 "path": "\(pathID)", "code": "\(errorCode)", "by": "\(byPeer ? "peer" : "local")",
             ])
-            if var last = QUICPathStatistics.current(pathID, of: slot.connection, driver: self) {
+            if var last = QUICPathStatistics.current(pathID, of: slot.connection) {
                 last.status = .abandoned
                 slot.closedPaths.removeAll { $0.id == pathID }
                 if slot.closedPaths.count >= 32 { slot.closedPaths.removeFirst() }

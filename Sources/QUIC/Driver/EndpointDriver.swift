@@ -32,10 +32,6 @@ final class EndpointDriver: @unchecked Sendable {
     /// Runs certificate checks on `loop`.
     let taskExecutor: EventLoopTaskExecutor
     private(set) var sockets: [Socket] = []
-    /// UDP payload bytes received per 4-tuple, counted only when multipath is configured: the engine reports bytes
-    /// sent per path but not bytes received, and a path is one 4-tuple. Cleared when it grows past 4,096 entries.
-    private(set) var bytesReceivedByFourTuple: [FourTuple: UInt64] = [:]
-    private let countsBytesPerFourTuple: Bool
     var slots: [ConnectionHandle: ConnectionSlot] = [:]
     var acceptContinuation: AsyncStream<QUICConnection>.Continuation?
     /// Why recently ended connections ended, for calls that arrive after their slot is gone (bounded).
@@ -59,7 +55,6 @@ final class EndpointDriver: @unchecked Sendable {
         self.isServer = isServer
         self.taskExecutor = EventLoopTaskExecutor(loop: loop)
         self.segmentationOffload = configuration.segmentationOffload
-        self.countsBytesPerFourTuple = configuration.transport.multipath != nil
         self.sendBuffer.reserveCapacity(2_048)
         self.receiveBuffer.reserveCapacity(65_536)
         if let path = configuration.keyLogPath, !path.isEmpty {
@@ -172,10 +167,6 @@ final class EndpointDriver: @unchecked Sendable {
             local = destination.with(port: socketAddress.port)
         }
         let fourTuple = FourTuple(local: local, remote: remote)
-        if self.countsBytesPerFourTuple {
-            if self.bytesReceivedByFourTuple.count >= 4_096 { self.bytesReceivedByFourTuple.removeAll() }
-            self.bytesReceivedByFourTuple[fourTuple, default: 0] &+= UInt64(envelope.data.readableBytes)
-        }
         let ecn = envelope.metadata.map { ECNCodepoint.value($0.ecnState) } ?? 0
         let data = envelope.data
         let total = data.readableBytes

@@ -123,7 +123,8 @@ extension Connection {
             pacingBudget: pacingBudget, recentLossRate: path.multipath.recentLossRate,
             consecutivePTOs: path.recovery.ptoCount, cost: path.multipath.cost, label: path.multipath.label,
             isValidated: path.multipath.isEstablished && path.amplification.isValidated,
-            bytesSent: path.multipath.bytesSent)
+            bytesSent: path.multipath.bytesSent, bytesReceived: path.multipath.bytesReceived,
+            packetsLost: path.multipath.packetsLost)
     }
 
     /// The path ACK-only packets go on: among the usable paths that showed recently that they deliver (a packet

@@ -65,6 +65,10 @@ public struct PathSnapshot: Sendable, Hashable {
     public var isValidated: Bool
     /// Bytes sent on this path so far.
     public var bytesSent: UInt64
+    /// Bytes (UDP payloads) received on this path so far.
+    public var bytesReceived: UInt64
+    /// Packets sent on this path and declared lost so far.
+    public var packetsLost: UInt64
 
     public init(
         pathID: PathID,
@@ -80,7 +84,9 @@ public struct PathSnapshot: Sendable, Hashable {
         cost: PathCost = .free,
         label: String = "",
         isValidated: Bool = true,
-        bytesSent: UInt64 = 0
+        bytesSent: UInt64 = 0,
+        bytesReceived: UInt64 = 0,
+        packetsLost: UInt64 = 0
     ) {
         self.pathID = pathID
         self.status = status
@@ -96,6 +102,8 @@ public struct PathSnapshot: Sendable, Hashable {
         self.label = label
         self.isValidated = isValidated
         self.bytesSent = bytesSent
+        self.bytesReceived = bytesReceived
+        self.packetsLost = packetsLost
     }
 }
 
