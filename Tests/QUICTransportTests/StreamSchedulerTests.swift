@@ -32,6 +32,18 @@ struct StreamSchedulerTests {
         #expect(self.serve(&scheduler, rounds: 10, remaining: &remaining) == [0, 0, 4, 4])
     }
 
+    @Test("first(where:) passes over ineligible streams in serving order and leaves the order alone")
+    func firstEligible() {
+        var scheduler = StreamScheduler()
+        scheduler.setPriority(.init(urgency: 1, incremental: true), for: 8)
+        for stream: UInt64 in [0, 4, 8] { scheduler.enqueue(stream) }
+        #expect(scheduler.first { _ in true } == 8)
+        #expect(scheduler.first { $0 != 8 } == 0)
+        #expect(scheduler.first { $0 == 4 } == 4)
+        #expect(scheduler.first { $0 == 12 } == nil)
+        #expect(scheduler.peek() == 8)
+    }
+
     @Test func urgencyIsStrict() {
         var scheduler = StreamScheduler()
         var remaining: [UInt64: Int] = [0: 2, 4: 2, 8: 1]

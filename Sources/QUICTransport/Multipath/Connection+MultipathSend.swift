@@ -65,8 +65,16 @@ extension Connection {
     func scheduleNextPacket(now: QUICInstant) -> SchedulingDecision {
         let snapshots = self.pathSnapshots(now: now)
         let intent = self.nextPacketIntent(size: self.minimumUsableDatagramSize(snapshots))
-        let decision = self.multipath.scheduler.choosePaths(for: intent, paths: snapshots,
+        var decision = self.multipath.scheduler.choosePaths(for: intent, paths: snapshots,
                                                             now: now.nanosecondsSinceOrigin)
+        if case .wait = decision, intent.pinnedPath != nil {
+            // The data next in line waits for its path; the rest may go elsewhere meanwhile (the packet then passes
+            // over streams pinned to other paths).
+            var others = intent
+            others.kind = .bulk
+            decision = self.multipath.scheduler.choosePaths(for: others, paths: snapshots,
+                                                            now: now.nanosecondsSinceOrigin)
+        }
         self.multipath.redundantTargets = decision.paths.count > 1 ? decision.paths : PathSelection()
         if case .wait = decision, !self.hasUsablePath(snapshots) {
             // Nothing validated can carry data (for example every path is still validating): path 0 keeps the

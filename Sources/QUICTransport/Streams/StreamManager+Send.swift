@@ -17,16 +17,15 @@ extension StreamManager {
     /// `now` and `smoothedRTT` (nanoseconds) drive the auto-tuning of the receive windows advertised in
     /// MAX_DATA and MAX_STREAM_DATA.
     ///
-    /// `permits` (multipath): STREAM data is taken only while the next stream in line is permitted on the path
-    /// being filled; the packet ends there rather than passing the stream over.
+    /// `permits` (multipath): only streams permitted on the path being filled give data; the others keep their
+    /// place for a packet on their own path.
     public mutating func pollFrame(maxLength: Int, now: UInt64, smoothedRTT: UInt64,
                                    isLastInPacket: Bool = false,
                                    permits: ((StreamID) -> Bool)? = nil) -> (Frame, StreamFrameRecord)? {
         if let control = self.pollControlFrame(maxLength: maxLength, now: now, smoothedRTT: smoothedRTT) {
             return control
         }
-        if let permits, let next = self.nextStreamToSend, !permits(next) { return nil }
-        return self.pollStreamFrame(maxLength: maxLength, isLastInPacket: isLastInPacket)
+        return self.pollStreamFrame(maxLength: maxLength, isLastInPacket: isLastInPacket, permits: permits)
     }
 
     /// The stream whose data goes next, in scheduling order.
@@ -147,8 +146,10 @@ extension StreamManager {
 
     // MARK: Stream data
 
-    private mutating func pollStreamFrame(maxLength: Int, isLastInPacket: Bool) -> (Frame, StreamFrameRecord)? {
-        while let raw = self.scheduler.peek() {
+    private mutating func pollStreamFrame(maxLength: Int, isLastInPacket: Bool,
+                                          permits: ((StreamID) -> Bool)?) -> (Frame, StreamFrameRecord)? {
+        while let raw = permits.map({ permits in self.scheduler.first { permits(StreamID(rawValue: $0)) } })
+                ?? self.scheduler.peek() {
             let id = StreamID(rawValue: raw)
             let connectionAvailable = self.connectionSend.available
             guard let stream = self.streams[id], stream.canSend(connectionAvailable: connectionAvailable) else {

@@ -70,6 +70,15 @@ public struct StreamScheduler: Sendable {
         return nil
     }
 
+    /// The first stream in serving order that `isEligible` accepts (multipath: streams pinned to another path are
+    /// passed over for this packet, without losing their place).
+    public func first(where isEligible: (UInt64) -> Bool) -> UInt64? {
+        for level in self.levels {
+            for stream in level where isEligible(stream) { return stream }
+        }
+        return nil
+    }
+
     /// Records that `stream` was served: an incremental stream moves behind its peers; a non-incremental
     /// one keeps its place until it has nothing left.
     public mutating func served(_ stream: UInt64, stillHasData: Bool) {
