@@ -1,4 +1,5 @@
 import Foundation
+import QUICLab
 import QUICRecovery
 import QUICSimulator
 import QUICTLS
@@ -183,8 +184,4 @@ final class SimulatedMultipathTransfer {
         }
         try? connection.finish(id)
     }
-}
-
-extension SimInstant {
-    var quicInstant: QUICInstant { QUICInstant(nanosecondsSinceOrigin: self.nanoseconds) }
 }
