@@ -51,13 +51,7 @@ final class LabRun {
             multipath.scheduler = kind
             configuration.multipath = multipath
         }
-        var random = ConnectionRandom(seed: seed)
-        let clientEndpoint = Endpoint(configuration: EndpointConfiguration(connection: configuration, random: &random),
-                                      random: ConnectionRandom(seed: seed &+ 1))
-        let tls = TLSServerConfiguration(common: TLSConfiguration(alpn: [], transportParameters: [], signer: identity))
-        let serverEndpoint = Endpoint(
-            configuration: EndpointConfiguration(connection: configuration, serverTLS: tls, random: &random),
-            random: ConnectionRandom(seed: seed &+ 2))
+        let (clientEndpoint, serverEndpoint) = Endpoint.simulatedPair(configuration: configuration, identity: identity, seed: seed)
         if case .singlePath(let index) = strategy, scenario.paths.indices.contains(index) {
             self.firstInterface = index
         } else {

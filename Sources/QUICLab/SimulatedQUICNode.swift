@@ -1,6 +1,7 @@
 import Glibc
 import QUICRecovery
 import QUICSimulator
+import QUICTLS
 import QUICTransport
 import QUICWire
 
@@ -96,5 +97,21 @@ extension SimDuration {
     /// A duration of `seconds` (negative values count as zero).
     public static func seconds(_ seconds: Double) -> SimDuration {
         SimDuration(nanoseconds: UInt64(max(seconds, 0) * 1e9))
+    }
+}
+
+extension Endpoint {
+    /// A client and a server endpoint for a simulated run, both with `configuration`, the server presenting
+    /// `identity`; every random choice derives from `seed`.
+    public static func simulatedPair(configuration: ConnectionConfiguration, identity: CertificateIdentity,
+                                     seed: UInt64) -> (client: Endpoint, server: Endpoint) {
+        var random = ConnectionRandom(seed: seed)
+        let client = Endpoint(configuration: EndpointConfiguration(connection: configuration, random: &random),
+                              random: ConnectionRandom(seed: seed &+ 1))
+        let tls = TLSServerConfiguration(common: TLSConfiguration(alpn: [], transportParameters: [], signer: identity))
+        let server = Endpoint(
+            configuration: EndpointConfiguration(connection: configuration, serverTLS: tls, random: &random),
+            random: ConnectionRandom(seed: seed &+ 2))
+        return (client, server)
     }
 }

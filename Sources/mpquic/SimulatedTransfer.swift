@@ -40,13 +40,7 @@ final class SimulatedTransfer {
         var configuration = ConnectionConfiguration(alpn: [Array("hq-interop".utf8)])
         // The client pins the server's development certificate (no chain building in the measured loop).
         configuration.peerVerification = .immediate { pinned.verdict(for: $0) }
-        var random = ConnectionRandom(seed: seed)
-        let client = Endpoint(configuration: EndpointConfiguration(connection: configuration, random: &random),
-                              random: ConnectionRandom(seed: seed &+ 1))
-        let tls = TLSServerConfiguration(common: TLSConfiguration(alpn: [], transportParameters: [], signer: identity))
-        let server = Endpoint(
-            configuration: EndpointConfiguration(connection: configuration, serverTLS: tls, random: &random),
-            random: ConnectionRandom(seed: seed &+ 2))
+        let (client, server) = Endpoint.simulatedPair(configuration: configuration, identity: identity, seed: seed)
         let clientAddress = SimAddress.v4(10, 0, 0, 1, port: 50_000)
         let serverAddress = SimAddress.v4(10, 0, 0, 2, port: 4_433)
         self.clientHandle = try client.connect(
