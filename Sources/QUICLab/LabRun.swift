@@ -23,7 +23,6 @@ final class LabRun {
     private let bulk: BulkDownloadClient?
     private let requests: RequestSeriesClient?
     private var secondPathOpened = false
-    private var lastReceive: SimInstant?
     private var migratedAt: SimInstant?
     private var finishedAt: SimInstant?
     private var bytesPerLink: [String: Int] = [:]
@@ -124,7 +123,6 @@ final class LabRun {
     private func clientActivity() {
         guard let connection = self.clientConnection else { return }
         let now = self.network.now
-        if self.client.lastReceiveTime != self.lastReceive { self.lastReceive = self.client.lastReceiveTime }
         while connection.pollEvent() != nil {}
         self.openSecondPathIfNeeded(connection, now: now)
         self.bulk?.drive(connection, now: now, recorder: self.recorder)
@@ -155,7 +153,7 @@ final class LabRun {
               let waiting = self.recorder.waitingStart else { return nil }
         let rtt = Double(connection.pathSnapshot(0)?.smoothedRTT ?? 0) / 1e9
         let quiet = max(3 * rtt, LabRunner.migrationFloor)
-        return max(self.lastReceive ?? waiting, waiting) + .seconds(quiet)
+        return max(self.client.lastReceiveTime ?? waiting, waiting) + .seconds(quiet)
     }
 
     private func migrateIfNeeded(_ connection: Connection, now: SimInstant) {
