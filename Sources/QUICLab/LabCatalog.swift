@@ -31,7 +31,9 @@ public enum LabCatalog {
             ],
             workload: LabWorkload(requests: RequestResponseWorkload(requestBytes: 200, responseBytes: 20_000,
                                                                     thinkTime: 0.3, duration: 30)),
-            metrics: [.completionTime, .stalls, .bytesPerPath, .cost], durationLimit: 40, stallThreshold: 0.5)
+            metrics: [.completionTime, .stalls, .bytesPerPath, .cost], durationLimit: 40, stallThreshold: 0.5,
+            // The cost-aware scheduler may add LTE when Wi-Fi falls below 5 Mbit/s, for at most 10 MB.
+            schedulerOptions: SchedulerOptions(targetRate: 625_000, meteredBudget: 10_000_000))
     }
 
     /// A 40 MB download on a train: cellular (20 Mbit/s, 40 ms RTT) loses 2 s at every handover, about every

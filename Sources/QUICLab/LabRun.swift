@@ -48,6 +48,7 @@ final class LabRun {
         if case .multipath(let kind) = strategy {
             var multipath = MultipathConfiguration()
             multipath.scheduler = kind
+            multipath.schedulerOptions = scenario.schedulerOptions
             configuration.multipath = multipath
         }
         let (clientEndpoint, serverEndpoint) = Endpoint.simulatedPair(configuration: configuration, identity: identity, seed: seed)

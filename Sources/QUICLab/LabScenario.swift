@@ -81,9 +81,13 @@ public struct LabScenario: Sendable, Hashable {
     /// A gap in the data reaching the application longer than this, while the application waits for data,
     /// counts as a stall (seconds).
     public var stallThreshold: Double
+    /// Settings for the multipath schedulers that take any (the cost-aware scheduler's target rate and metered
+    /// budget, the backup scheduler's primary path).
+    public var schedulerOptions: SchedulerOptions
 
     public init(name: String, summary: String, paths: [LabPath], timeline: [LabLinkEvent], workload: LabWorkload,
-                metrics: [LabMetric], durationLimit: Double, stallThreshold: Double = 0.5) {
+                metrics: [LabMetric], durationLimit: Double, stallThreshold: Double = 0.5,
+                schedulerOptions: SchedulerOptions = SchedulerOptions()) {
         precondition(paths.count == 2, "a lab scenario has two client interfaces")
         self.name = name
         self.summary = summary
@@ -93,6 +97,7 @@ public struct LabScenario: Sendable, Hashable {
         self.metrics = metrics
         self.durationLimit = durationLimit
         self.stallThreshold = stallThreshold
+        self.schedulerOptions = schedulerOptions
     }
 
     /// The strategies that apply: each interface alone, migration, and multipath with each scheduler.
