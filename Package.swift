@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "QUICTLS", targets: ["QUICTLS"]),
         .library(name: "QUICTransport", targets: ["QUICTransport"]),
         .library(name: "QUICSimulator", targets: ["QUICSimulator"]),
+        .library(name: "QUICLab", targets: ["QUICLab"]),
         .library(name: "QUICRelay", targets: ["QUICRelay"]),
         .library(name: "QUIC", targets: ["QUIC"]),
         .executable(name: "mpquic", targets: ["mpquic"]),
@@ -50,6 +51,10 @@ let package = Package(
             ]
         ),
         .target(name: "QUICSimulator"),
+        .target(
+            name: "QUICLab",
+            dependencies: ["QUICTransport", "QUICSimulator", "QUICTLS", "QUICRecovery", "QUICWire"]
+        ),
         .target(name: "QUICRelay"),
         .target(name: "QUICInterop"),
         .executableTarget(
@@ -60,6 +65,7 @@ let package = Package(
                 "QUICTLS",
                 "QUICTransport",
                 "QUICSimulator",
+                "QUICLab",
                 "QUICRecovery",
                 "QUIC",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -83,6 +89,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "QUICSimulatorTests", dependencies: ["QUICSimulator"]),
+        .testTarget(name: "QUICLabTests", dependencies: ["QUICLab", "QUICSimulator", "QUICTransport"]),
         .testTarget(name: "QUICRelayTests", dependencies: ["QUICRelay"]),
         .testTarget(name: "QUICInteropTests", dependencies: ["QUICInterop", "QUICTestSupport"]),
         .testTarget(

@@ -7,7 +7,7 @@ struct MPQUIC: AsyncParsableCommand {
         commandName: "mpquic",
         abstract: "A QUIC and Multipath QUIC transport: tools.",
         version: MPQUICVersion.string,
-        subcommands: [Demo.self, Server.self, Client.self, Bench.self, Relay.self, RelayCheck.self]
+        subcommands: [Demo.self, Server.self, Client.self, Bench.self, Relay.self, RelayCheck.self, Lab.self]
     )
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import QUICLab
 import QUICRecovery
 import QUICSimulator
 import QUICTLS
@@ -74,13 +75,7 @@ final class SimulatedMultipathTransfer {
         configuration.streamLimits.initialMaxData = 64 << 20
         configuration.streamLimits.initialMaxStreamDataBidiLocal = 32 << 20
         configuration.streamLimits.initialMaxStreamDataBidiRemote = 32 << 20
-        var random = ConnectionRandom(seed: seed)
-        let clientEndpoint = Endpoint(configuration: EndpointConfiguration(connection: configuration, random: &random),
-                                      random: ConnectionRandom(seed: seed &+ 1))
-        let tls = TLSServerConfiguration(common: TLSConfiguration(alpn: [], transportParameters: [], signer: identity))
-        let serverEndpoint = Endpoint(
-            configuration: EndpointConfiguration(connection: configuration, serverTLS: tls, random: &random),
-            random: ConnectionRandom(seed: seed &+ 2))
+        let (clientEndpoint, serverEndpoint) = Endpoint.simulatedPair(configuration: configuration, identity: identity, seed: seed)
         let firstAddress = SimAddress.v4(10, 0, 0, 1, port: 50_000)
         let serverAddress = SimAddress.v4(10, 0, 0, 2, port: 4_433)
         self.clientHandle = try clientEndpoint.connect(
@@ -183,8 +178,4 @@ final class SimulatedMultipathTransfer {
         }
         try? connection.finish(id)
     }
-}
-
-extension SimInstant {
-    var quicInstant: QUICInstant { QUICInstant(nanosecondsSinceOrigin: self.nanoseconds) }
 }

@@ -1,76 +1,10 @@
 import Foundation
-import Glibc
+import QUICLab
 import QUICRecovery
 import QUICSimulator
 import QUICTLS
 import QUICTransport
 import QUICWire
-
-/// A QUIC endpoint as a node of the simulated network, timing the CPU spent sending and receiving.
-final class SimulatedQUICNode: SimulatedEndpoint {
-    let endpoint: Endpoint
-    var buffer: [UInt8] = []
-    var onActivity: (() -> Void)?
-    private(set) var sendNanoseconds: UInt64 = 0
-    private(set) var receiveNanoseconds: UInt64 = 0
-
-    init(endpoint: Endpoint) {
-        self.endpoint = endpoint
-    }
-
-    /// The monotonic clock (a vDSO call, unlike the thread CPU clock): the run is single-threaded and CPU-bound, so
-    /// time inside the engine calls is CPU time spent in them.
-    static func threadCPUNanoseconds() -> UInt64 {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
-    }
-
-    func receive(_ datagram: SimDatagram, now: SimInstant) {
-        let start = Self.threadCPUNanoseconds()
-        let fourTuple = FourTuple(local: datagram.destination.networkAddress, remote: datagram.source.networkAddress)
-        self.endpoint.handle(datagram: datagram.payload[...], from: fourTuple, ecn: datagram.ecn.rawValue,
-                             now: QUICInstant(nanosecondsSinceOrigin: now.nanoseconds))
-        self.receiveNanoseconds += Self.threadCPUNanoseconds() - start
-        self.onActivity?()
-    }
-
-    func pollTransmit(now: SimInstant) -> SimDatagram? {
-        let start = Self.threadCPUNanoseconds()
-        defer { self.sendNanoseconds += Self.threadCPUNanoseconds() - start }
-        guard let transmit = self.endpoint.pollTransmit(now: QUICInstant(nanosecondsSinceOrigin: now.nanoseconds),
-                                                        into: &self.buffer) else { return nil }
-        return SimDatagram(source: transmit.fourTuple.local.simAddress, destination: transmit.fourTuple.remote.simAddress,
-                           payload: Array(self.buffer[..<transmit.length]))
-    }
-
-    var nextTimeout: SimInstant? {
-        self.endpoint.nextTimeout().map { SimInstant(nanoseconds: $0.nanosecondsSinceOrigin) }
-    }
-
-    func handleTimeout(now: SimInstant) {
-        self.endpoint.handleTimeout(now: QUICInstant(nanosecondsSinceOrigin: now.nanoseconds))
-        self.onActivity?()
-    }
-}
-
-extension SimAddress {
-    var networkAddress: NetworkAddress {
-        switch self.host {
-        case .v4(let value): return NetworkAddress(ip: .v4(value), port: self.port)
-        case .v6(let high, let low): return NetworkAddress(ip: .v6(high: high, low: low), port: self.port)
-        }
-    }
-}
-
-extension NetworkAddress {
-    var simAddress: SimAddress {
-        switch self.ip {
-        case .v4(let value): return SimAddress(host: .v4(value), port: self.port)
-        case .v6(let high, let low): return SimAddress(host: .v6(high, low), port: self.port)
-        }
-    }
-}
 
 /// One download over a simulated link: the client asks for `size` bytes on a bidirectional stream and the
 /// server sends them. The server's certificate is a development certificate the client pins.
@@ -106,13 +40,7 @@ final class SimulatedTransfer {
         var configuration = ConnectionConfiguration(alpn: [Array("hq-interop".utf8)])
         // The client pins the server's development certificate (no chain building in the measured loop).
         configuration.peerVerification = .immediate { pinned.verdict(for: $0) }
-        var random = ConnectionRandom(seed: seed)
-        let client = Endpoint(configuration: EndpointConfiguration(connection: configuration, random: &random),
-                              random: ConnectionRandom(seed: seed &+ 1))
-        let tls = TLSServerConfiguration(common: TLSConfiguration(alpn: [], transportParameters: [], signer: identity))
-        let server = Endpoint(
-            configuration: EndpointConfiguration(connection: configuration, serverTLS: tls, random: &random),
-            random: ConnectionRandom(seed: seed &+ 2))
+        let (client, server) = Endpoint.simulatedPair(configuration: configuration, identity: identity, seed: seed)
         let clientAddress = SimAddress.v4(10, 0, 0, 1, port: 50_000)
         let serverAddress = SimAddress.v4(10, 0, 0, 2, port: 4_433)
         self.clientHandle = try client.connect(

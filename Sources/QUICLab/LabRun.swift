@@ -1,0 +1,195 @@
+import QUICRecovery
+import QUICSimulator
+import QUICTLS
+import QUICTransport
+import QUICWire
+
+/// One scenario x strategy x seed in the simulator: a client with one address per interface, each with its own
+/// link to the server, the workload's client and server applications, and the strategy's path handling.
+final class LabRun {
+    static let serverAddress = SimAddress.v4(10, 0, 0, 2, port: 4_433)
+    static let clientAddresses = [SimAddress.v4(10, 0, 0, 1, port: 50_000), SimAddress.v4(10, 0, 1, 1, port: 50_001)]
+
+    let scenario: LabScenario
+    let strategy: LabStrategy
+    let seed: UInt64
+    private let network: SimNetwork
+    private let client: SimulatedQUICNode
+    private let server: SimulatedQUICNode
+    private let clientHandle: ConnectionHandle
+    private var serverHandle: ConnectionHandle?
+    private let serverApplication = LabServerApplication()
+    private let recorder: LabRecorder
+    private let bulk: BulkDownloadClient?
+    private let requests: RequestSeriesClient?
+    private var secondPathOpened = false
+    private var migratedAt: SimInstant?
+    private var finishedAt: SimInstant?
+    private var bytesPerLink: [String: Int] = [:]
+    /// The interface the connection starts on.
+    private let firstInterface: Int
+
+    init(scenario: LabScenario, strategy: LabStrategy, seed: UInt64) throws(LabError) {
+        self.scenario = scenario
+        self.strategy = strategy
+        self.seed = seed
+        let identity: CertificateIdentity
+        switch LabRunner.identity {
+        case .success(let value): identity = value
+        case .failure(let error): throw .setupFailed("\(error)")
+        }
+        let pinned = PinnedCertificates(identity)
+        var configuration = ConnectionConfiguration(alpn: [Array("hq-interop".utf8)])
+        configuration.peerVerification = .immediate { pinned.verdict(for: $0) }
+        configuration.streamLimits.initialMaxData = 64 << 20
+        configuration.streamLimits.initialMaxStreamDataBidiLocal = 32 << 20
+        configuration.streamLimits.initialMaxStreamDataBidiRemote = 32 << 20
+        configuration.streamLimits.initialMaxStreamsBidi = 10_000
+        if case .multipath(let kind) = strategy {
+            var multipath = MultipathConfiguration()
+            multipath.scheduler = kind
+            multipath.schedulerOptions = scenario.schedulerOptions
+            configuration.multipath = multipath
+        }
+        let (clientEndpoint, serverEndpoint) = Endpoint.simulatedPair(configuration: configuration, identity: identity, seed: seed)
+        if case .singlePath(let index) = strategy, scenario.paths.indices.contains(index) {
+            self.firstInterface = index
+        } else {
+            self.firstInterface = 0
+        }
+        do {
+            self.clientHandle = try clientEndpoint.connect(
+                from: Self.clientAddresses[self.firstInterface].networkAddress, to: Self.serverAddress.networkAddress,
+                tls: TLSClientConfiguration(common: TLSConfiguration(alpn: [], transportParameters: []),
+                                            serverName: "localhost"),
+                now: .origin)
+        } catch {
+            throw .setupFailed("\(error)")
+        }
+        self.network = SimNetwork(seed: seed)
+        for (index, path) in scenario.paths.enumerated() {
+            self.network.addLink(SimLinkSpec(name: path.name, a: Self.clientAddresses[index], b: Self.serverAddress,
+                                             aToB: path.uplink, bToA: path.downlink))
+        }
+        for event in scenario.timeline where scenario.paths.indices.contains(event.path) {
+            self.network.schedule(ScheduledLinkChange(at: .zero + .seconds(event.at),
+                                                      link: scenario.paths[event.path].name, event.change))
+        }
+        self.recorder = LabRecorder(stallThreshold: .seconds(scenario.stallThreshold))
+        self.bulk = scenario.workload.bulk.map(BulkDownloadClient.init(workload:))
+        self.requests = scenario.workload.requests.map(RequestSeriesClient.init(workload:))
+        self.client = SimulatedQUICNode(endpoint: clientEndpoint)
+        self.server = SimulatedQUICNode(endpoint: serverEndpoint)
+        _ = self.network.addNode(self.server, addresses: [Self.serverAddress])
+        let clientNode = self.network.addNode(self.client, addresses: Self.clientAddresses)
+        self.network.traceHandler = { [unowned self] event in
+            if case .enqueue(_, let link, _, let datagram, _) = event {
+                self.bytesPerLink[link, default: 0] += datagram.payload.count
+            }
+        }
+        self.client.onActivity = { [unowned self] in self.clientActivity() }
+        self.server.onActivity = { [unowned self] in self.serverActivity() }
+        self.network.poll(clientNode)
+    }
+
+    func run() -> LabResult {
+        let deadline = SimInstant.zero + .seconds(self.scenario.durationLimit)
+        self.network.runUntil(deadline: deadline) { self.finishedAt != nil }
+        let end = self.finishedAt ?? max(self.network.now, deadline)
+        self.recorder.finish(now: end)
+        var completions = self.recorder.completions
+        if let open = self.requests?.openRequestSeconds(now: end) { completions.append(open) }
+        let start = self.recorder.firstRequest ?? .zero
+        let seconds = end > start ? (end - start).seconds : 0
+        let perPath = self.scenario.paths.map {
+            LabPathBytes(name: $0.name, bytes: self.bytesPerLink[$0.name] ?? 0, metered: $0.cost.isMetered)
+        }
+        return LabResult(
+            scenario: self.scenario.name, strategy: self.strategy.name(in: self.scenario), seed: self.seed,
+            completed: self.finishedAt != nil, seconds: seconds,
+            goodputBitsPerSecond: seconds > 0 ? Double(self.recorder.bytesRead) * 8 / seconds : 0,
+            bytesReceived: self.recorder.bytesRead, requestsIssued: self.requests?.issued ?? 0,
+            requestsCompleted: self.recorder.completions.count,
+            completionP50: LabResult.percentile(50, of: completions),
+            completionP95: LabResult.percentile(95, of: completions),
+            completionP99: LabResult.percentile(99, of: completions),
+            totalStall: self.recorder.totalStall.seconds, longestStall: self.recorder.longestStall.seconds,
+            stallCount: self.recorder.stallCount, bytesPerPath: perPath,
+            meteredBytes: perPath.filter(\.metered).reduce(0) { $0 + $1.bytes },
+            migratedAt: self.migratedAt.map { ($0 - .zero).seconds })
+    }
+
+    private var clientConnection: Connection? { self.client.endpoint.connection(self.clientHandle) }
+
+    private func clientActivity() {
+        guard let connection = self.clientConnection else { return }
+        let now = self.network.now
+        while connection.pollEvent() != nil {}
+        self.openSecondPathIfNeeded(connection, now: now)
+        self.bulk?.drive(connection, now: now, recorder: self.recorder)
+        self.requests?.drive(connection, now: now, recorder: self.recorder)
+        self.migrateIfNeeded(connection, now: now)
+        let bulkDone = self.bulk?.finished ?? true
+        let requestsDone = self.requests?.isFinished(now: now) ?? true
+        if self.finishedAt == nil, bulkDone, requestsDone, self.recorder.firstRequest != nil {
+            self.finishedAt = now
+        }
+        self.client.applicationWakeup = [self.requests?.wakeup, self.migrationCheck(connection)]
+            .compactMap { $0 }.filter { $0 > now }.min()
+    }
+
+    private func openSecondPathIfNeeded(_ connection: Connection, now: SimInstant) {
+        guard case .multipath = self.strategy, !self.secondPathOpened, connection.isHandshakeConfirmed,
+              connection.isMultipathNegotiated else { return }
+        let second = self.scenario.paths[1]
+        self.secondPathOpened = (try? connection.openPath(
+            localAddress: Self.clientAddresses[1].networkAddress, cost: second.cost, label: second.name,
+            now: now.quicInstant)) != nil
+    }
+
+    /// When the `migration` strategy next needs to check its interface: 3 x the smoothed RTT (at least
+    /// ``LabRunner/migrationFloor``) after the later of the last packet received and the start of the wait.
+    private func migrationCheck(_ connection: Connection) -> SimInstant? {
+        guard case .migration = self.strategy, self.migratedAt == nil, connection.isHandshakeConfirmed,
+              let waiting = self.recorder.waitingStart else { return nil }
+        let rtt = Double(connection.pathSnapshot(0)?.smoothedRTT ?? 0) / 1e9
+        let quiet = max(3 * rtt, LabRunner.migrationFloor)
+        return max(self.client.lastReceiveTime ?? waiting, waiting) + .seconds(quiet)
+    }
+
+    private func migrateIfNeeded(_ connection: Connection, now: SimInstant) {
+        guard let due = self.migrationCheck(connection), now >= due else { return }
+        let other = (self.firstInterface + 1) % Self.clientAddresses.count
+        do {
+            try connection.migrate(toLocalAddress: Self.clientAddresses[other].networkAddress, now: now.quicInstant)
+            self.migratedAt = now
+        } catch {
+            // Not allowed (the server disabled migration): stay on the interface.
+            self.migratedAt = now
+        }
+    }
+
+    private func serverActivity() {
+        if self.serverHandle == nil { self.serverHandle = self.server.endpoint.pollAccepted() }
+        guard let handle = self.serverHandle, let connection = self.server.endpoint.connection(handle) else { return }
+        while let event = connection.pollEvent() {
+            switch event {
+            case .stream(.opened(let id)):
+                self.serverApplication.streamOpened(id)
+            case .pathAvailable(let id, _):
+                self.describe(path: id, on: connection)
+            default:
+                break
+            }
+        }
+        self.serverApplication.serve(connection)
+    }
+
+    /// Tells the server's scheduler the cost and name of a path the client opened, from the client address.
+    private func describe(path id: PathID, on connection: Connection) {
+        guard let remote = connection.fourTuple(ofPath: id)?.remote.simAddress,
+              let index = Self.clientAddresses.firstIndex(of: remote) else { return }
+        let path = self.scenario.paths[index]
+        try? connection.describePath(id, cost: path.cost, label: path.name)
+    }
+}

@@ -1,0 +1,125 @@
+import QUICSimulator
+import QUICTransport
+
+/// One network interface of the client in a lab scenario, with its own link to the server.
+public struct LabPath: Sendable, Hashable {
+    /// A short name such as "wifi" or "lte"; also the link's name in the simulator and a strategy name suffix.
+    public var name: String
+    /// Client to server.
+    public var uplink: LinkParameters
+    /// Server to client.
+    public var downlink: LinkParameters
+    /// What the user pays for bytes on this interface.
+    public var cost: PathCost
+
+    public init(name: String, uplink: LinkParameters, downlink: LinkParameters, cost: PathCost = .free) {
+        self.name = name
+        self.uplink = uplink
+        self.downlink = downlink
+        self.cost = cost
+    }
+
+    /// A path with the same rate (bits per second) and one-way delay in both directions and a queue of
+    /// `queueMilliseconds` at that rate.
+    public static func symmetric(_ name: String, megabits: Double, oneWayMilliseconds: UInt64,
+                                 queueMilliseconds: Double = 100, cost: PathCost = .free) -> LabPath {
+        let rate = UInt64(megabits * 1e6 / 8)
+        let queue = max(Int(Double(rate) * queueMilliseconds / 1_000), 30_000)
+        let link = LinkParameters(rate: rate, delay: .milliseconds(oneWayMilliseconds), queueCapacity: queue)
+        return LabPath(name: name, uplink: link, downlink: link, cost: cost)
+    }
+}
+
+/// A change to one of the scenario's paths, `at` seconds after the start of the run.
+public struct LabLinkEvent: Sendable, Hashable {
+    public var at: Double
+    /// Index into ``LabScenario/paths``.
+    public var path: Int
+    public var change: LinkChange
+
+    public init(at: Double, path: Int, _ change: LinkChange) {
+        self.at = at
+        self.path = path
+        self.change = change
+    }
+}
+
+/// What the client application does: a bulk download, a series of requests, or both at once.
+public struct LabWorkload: Sendable, Hashable {
+    public var bulk: BulkWorkload?
+    public var requests: RequestResponseWorkload?
+
+    public init(bulk: BulkWorkload? = nil, requests: RequestResponseWorkload? = nil) {
+        self.bulk = bulk
+        self.requests = requests
+    }
+}
+
+/// A metric a scenario reports (the columns of its table).
+public enum LabMetric: String, Sendable, Hashable, Codable, CaseIterable {
+    case goodput
+    case completionTime = "completion-time"
+    case stalls
+    case bytesPerPath = "bytes-per-path"
+    case cost
+}
+
+/// A named experiment from a use case (ARCHITECTURE.md §1, §6): two client interfaces, a timeline of link
+/// changes, a workload and the metrics that matter for it. Every run of it is a value too: scenario, strategy
+/// and seed (``LabRunner``).
+public struct LabScenario: Sendable, Hashable {
+    public var name: String
+    /// One line saying what the scenario models.
+    public var summary: String
+    /// Exactly two interfaces; the first is the one single-path QUIC and migration start on.
+    public var paths: [LabPath]
+    public var timeline: [LabLinkEvent]
+    public var workload: LabWorkload
+    public var metrics: [LabMetric]
+    /// Virtual seconds after which the run stops, finished or not.
+    public var durationLimit: Double
+    /// A gap in the data reaching the application longer than this, while the application waits for data,
+    /// counts as a stall (seconds).
+    public var stallThreshold: Double
+    /// Settings for the multipath schedulers that take any (the cost-aware scheduler's target rate and metered
+    /// budget, the backup scheduler's primary path).
+    public var schedulerOptions: SchedulerOptions
+
+    public init(name: String, summary: String, paths: [LabPath], timeline: [LabLinkEvent], workload: LabWorkload,
+                metrics: [LabMetric], durationLimit: Double, stallThreshold: Double = 0.5,
+                schedulerOptions: SchedulerOptions = SchedulerOptions()) {
+        precondition(paths.count == 2, "a lab scenario has two client interfaces")
+        self.name = name
+        self.summary = summary
+        self.paths = paths
+        self.timeline = timeline
+        self.workload = workload
+        self.metrics = metrics
+        self.durationLimit = durationLimit
+        self.stallThreshold = stallThreshold
+        self.schedulerOptions = schedulerOptions
+    }
+
+    /// The strategies that apply: each interface alone, migration, and multipath with each scheduler.
+    public var strategies: [LabStrategy] {
+        self.paths.indices.map { LabStrategy.singlePath($0) } + [.migration]
+            + SchedulerKind.allCases.map { LabStrategy.multipath($0) }
+    }
+
+    /// The same scenario with every time (timeline, workload duration, limit) and the bulk size multiplied by
+    /// `factor`, so that tests can run a shorter version of it. Link rates and delays stay.
+    public func scaled(by factor: Double) -> LabScenario {
+        var scenario = self
+        scenario.timeline = self.timeline.map { LabLinkEvent(at: $0.at * factor, path: $0.path, $0.change) }
+        if var bulk = scenario.workload.bulk {
+            bulk.bytes = max(Int(Double(bulk.bytes) * factor), 1)
+            scenario.workload.bulk = bulk
+        }
+        if var requests = scenario.workload.requests {
+            requests.duration *= factor
+            scenario.workload.requests = requests
+        }
+        scenario.durationLimit *= factor
+        return scenario
+    }
+}
