@@ -33,6 +33,21 @@ struct SchedulingCostAwareTests {
         #expect(short.choosePaths(for: packet, paths: room, now: 0) == .send(on: [0]))
     }
 
+    @Test("a free path in probe timeout neither counts as capacity nor keeps the metered path idle")
+    func deadFreePathHandsOverToTheMeteredPath() {
+        // The free path's window is full of packets that go unanswered (PTO): without a target rate the metered path
+        // still takes over, within budget, since nothing else delivers.
+        let dead = [snapshot(0, rtt: 100, cwnd: 12_000, inFlight: 12_000, ptos: 2), snapshot(1, rtt: 30, cost: Self.cellular)]
+        var scheduler = CostAwareScheduler(targetRate: 0, meteredBudget: 1_000_000)
+        #expect(scheduler.freeCapacity(paths: dead) == 0)
+        #expect(scheduler.choosePaths(for: packet, paths: dead, now: 0) == .send(on: [1]))
+        var spent = CostAwareScheduler(targetRate: 0, meteredBudget: 1_000)
+        #expect(spent.choosePaths(for: packet, paths: dead, now: 0) == .wait)
+        // A healthy but busy free path still makes it wait (the no-target rule above).
+        let busy = [snapshot(0, rtt: 100, cwnd: 12_000, inFlight: 12_000), snapshot(1, rtt: 30, cost: Self.cellular)]
+        #expect(scheduler.choosePaths(for: packet, paths: busy, now: 0) == .wait)
+    }
+
     @Test func cheapestMeteredPathWins() {
         var scheduler = CostAwareScheduler(targetRate: 1_000_000_000, meteredBudget: 1_000_000)
         let paths = [snapshot(0, rtt: 10, cwnd: 0), snapshot(1, rtt: 5, cost: Self.satellite),

@@ -5,9 +5,12 @@ import QUICWire
 ///
 /// A metered path is *needed* when
 /// - a target rate is set and the free paths' estimated capacity (the sum of congestion window / smoothed
-///   RTT over the free paths that carry traffic) is below it, and no free path can send the packet now; or
+///   RTT over the free paths that carry traffic and are not in probe timeout) is below it, and no free path
+///   can send the packet now; or
 /// - the intent has a deadline that no free path is estimated to meet (window wait plus one-way delay, see
-///   `PathSnapshot.estimatedDelivery`) while a metered path is.
+///   `PathSnapshot.estimatedDelivery`) while a metered path is; or
+/// - no free path delivers at all (there is none, or every one is in probe timeout): without the metered
+///   path the connection would stall.
 /// Among metered paths the cheapest per byte wins, then the lowest RTT.
 ///
 /// Budget: the scheduler counts every byte reported through `onPacketSent` on a metered path, and never
@@ -58,10 +61,10 @@ public struct CostAwareScheduler: PacketScheduler, Sendable {
         self.meteredBytesSent = overflow ? .max : sum
     }
 
-    /// The free paths' estimated capacity in bytes per second.
+    /// The free paths' estimated capacity in bytes per second; a path in probe timeout delivers nothing.
     public func freeCapacity(paths: [PathSnapshot]) -> Double {
         var total = 0.0
-        for path in paths where !path.cost.isMetered && path.carriesTraffic {
+        for path in paths where !path.cost.isMetered && path.carriesTraffic && path.consecutivePTOs == 0 {
             total += path.estimatedRate
         }
         return total
@@ -77,6 +80,11 @@ public struct CostAwareScheduler: PacketScheduler, Sendable {
         }
         if let free { return SchedulingRules.send(on: free) }
         if self.targetRate > 0, self.freeCapacity(paths: paths) < Double(self.targetRate) {
+            return SchedulingRules.send(on: self.cheapestMetered(intent: intent, paths: paths))
+        }
+        // No free path delivers at all (none left, or all in probe timeout): the metered path keeps the
+        // connection alive, within the budget.
+        if !paths.contains(where: { !$0.cost.isMetered && $0.carriesTraffic && $0.consecutivePTOs == 0 }) {
             return SchedulingRules.send(on: self.cheapestMetered(intent: intent, paths: paths))
         }
         return .wait
