@@ -71,7 +71,10 @@ public struct CostAwareScheduler: PacketScheduler, Sendable {
     }
 
     private func single(_ intent: SendIntent, paths: [PathSnapshot], now: UInt64) -> SchedulingDecision {
-        let free = SchedulingRules.lowestRTT(intent: intent, paths: paths) { !$0.cost.isMetered }
+        // Free paths whose probes go unanswered come last: they most likely deliver nothing.
+        let free = SchedulingRules.lowestRTT(intent: intent, paths: paths) {
+            !$0.cost.isMetered && $0.consecutivePTOs == 0
+        }
         if let deadline = intent.deadline, !self.freePathMeets(deadline, intent: intent, paths: paths, now: now) {
             let metered = self.cheapestMetered(intent: intent, paths: paths) {
                 $0.estimatedDelivery(of: intent.size, now: now) <= deadline
@@ -84,10 +87,11 @@ public struct CostAwareScheduler: PacketScheduler, Sendable {
         }
         // No free path delivers at all (none left, or all in probe timeout): the metered path keeps the
         // connection alive, within the budget.
-        if !paths.contains(where: { !$0.cost.isMetered && $0.carriesTraffic && $0.consecutivePTOs == 0 }) {
-            return SchedulingRules.send(on: self.cheapestMetered(intent: intent, paths: paths))
+        if !paths.contains(where: { !$0.cost.isMetered && $0.carriesTraffic && $0.consecutivePTOs == 0 }),
+           let metered = self.cheapestMetered(intent: intent, paths: paths) {
+            return SchedulingRules.send(on: metered)
         }
-        return .wait
+        return SchedulingRules.send(on: SchedulingRules.lowestRTT(intent: intent, paths: paths) { !$0.cost.isMetered })
     }
 
     private func freePathMeets(_ deadline: UInt64, intent: SendIntent, paths: [PathSnapshot], now: UInt64) -> Bool {
