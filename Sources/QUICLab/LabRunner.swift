@@ -29,9 +29,13 @@ public enum LabRunner {
     }
 
     /// One development identity per process (Ed25519, so that signatures, and therefore packet sizes, do not vary
-    /// between runs), pinned by the client.
+    /// between runs), pinned by the client. Its validity starts at a fixed date: the simulated peers never check
+    /// dates, and the lab reads no clock.
     static let identity: Result<CertificateIdentity, CertificateLoadingError> = Result {
         () throws(CertificateLoadingError) -> CertificateIdentity in
-        try DevelopmentCertificate.generate(keyType: .ed25519, now: Date())
+        try DevelopmentCertificate.generate(keyType: .ed25519, now: Self.certificateDate)
     }
+
+    /// 2026-01-01T00:00:00Z.
+    static let certificateDate = Date(timeIntervalSince1970: 1_767_225_600)
 }

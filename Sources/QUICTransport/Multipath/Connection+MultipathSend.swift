@@ -99,8 +99,10 @@ extension Connection {
     /// Read-only views of every path for the scheduler. A path held back by its pacer gets a wake-up time so
     /// the connection asks again when it may send.
     func pathSnapshots(now: QUICInstant) -> [PathSnapshot] {
-        var snapshots: [PathSnapshot] = []
-        snapshots.reserveCapacity(self.paths.count)
+        // Built for every packet of connection data: the array's storage is reused from one packet to the next.
+        var snapshots = self.multipath.snapshotScratch
+        self.multipath.snapshotScratch = []
+        snapshots.removeAll(keepingCapacity: true)
         for index in self.paths.indices {
             var budget = Int.max
             let size = self.paths[index].pmtu.currentSize
@@ -115,6 +117,7 @@ extension Connection {
             if snapshot.status == .available, snapshot.consecutivePTOs > 0 { snapshot.status = .backup }
             snapshots.append(snapshot)
         }
+        self.multipath.snapshotScratch = snapshots
         return snapshots
     }
 

@@ -32,6 +32,8 @@ struct MultipathConnectionState {
     var pathsBlockedPending: PathID?
     /// PATH_CIDS_BLOCKED frames to send (path ID, next expected sequence number).
     var pathCIDsBlockedPending: [PathCIDsBlockedFrame] = []
+    /// Storage reused for the scheduler's path snapshots.
+    var snapshotScratch: [PathSnapshot] = []
     /// Where the next search for a path with path-bound work starts, so that no path starves the others.
     var nextPathCursor = 0
     /// The paths of the last redundant scheduling decision, which copies of redundant data go to.
