@@ -153,7 +153,14 @@ public final class QUICEndpoint: Sendable {
             let slot = driver.makeSlot(handle: handle, connection: connection, isClient: true, now: now)
             slot.verifier = verifier
             driver.metrics.opened()
-            driver.service()
+            if earlyData && connection.canSendEarlyData {
+                // The first flight waits for the application's first requests (at most 2 ms): written right after
+                // connect returns, they leave coalesced with the Initial in 0-RTT, instead of racing a fast server
+                // whose handshake may complete before they are packetized.
+                driver.loop.scheduleTask(in: .milliseconds(2)) { driver.service() }
+            } else {
+                driver.service()
+            }
             // Decided here, on the loop, before any answer from the server can be processed: checked after a
             // later hop, a fast server's handshake may already be done and the first requests miss 0-RTT.
             return (slot.facade, earlyData && connection.canSendEarlyData)
