@@ -31,7 +31,9 @@ public enum LabCatalog {
             ],
             workload: LabWorkload(requests: RequestResponseWorkload(requestBytes: 200, responseBytes: 20_000,
                                                                     thinkTime: 0.3, duration: 30)),
-            metrics: [.completionTime, .stalls, .bytesPerPath, .cost], durationLimit: 40, stallThreshold: 0.5,
+            metrics: [.completionTime, .stalls, .bytesPerPath, .cost],
+            objective: LabObjective(measure: LabMeasure.p95, label: "p95 request time (s)", lowerIsBetter: true),
+            durationLimit: 40, stallThreshold: 0.5,
             // The cost-aware scheduler may add LTE when Wi-Fi falls below 5 Mbit/s, for at most 10 MB.
             schedulerOptions: SchedulerOptions(targetRate: 625_000, meteredBudget: 10_000_000))
     }
@@ -51,7 +53,9 @@ public enum LabCatalog {
             name: "high-speed-rail",
             summary: "40 MB download; cellular 20 Mbit/s with a 2 s handover outage every 13 s + train Wi-Fi 2 Mbit/s",
             paths: [cellular, wifi], timeline: timeline, workload: LabWorkload(bulk: BulkWorkload(bytes: 40_000_000)),
-            metrics: [.goodput, .stalls, .bytesPerPath], durationLimit: 60, stallThreshold: 0.5)
+            metrics: [.goodput, .stalls, .bytesPerPath],
+            objective: LabObjective(measure: LabMeasure.goodput, label: "goodput (bit/s)", lowerIsBetter: false),
+            durationLimit: 60, stallThreshold: 0.5)
     }
 
     /// Interactive requests beside a bulk download over GEO satellite (50 Mbit/s, 600 ms RTT) and a slow
@@ -66,6 +70,8 @@ public enum LabCatalog {
             workload: LabWorkload(bulk: BulkWorkload(bytes: 30_000_000),
                                   requests: RequestResponseWorkload(requestBytes: 1_000, responseBytes: 10_000,
                                                                     thinkTime: 0.2, duration: 20)),
-            metrics: [.goodput, .completionTime, .bytesPerPath], durationLimit: 40, stallThreshold: 1.0)
+            metrics: [.goodput, .completionTime, .bytesPerPath],
+            objective: LabObjective(measure: LabMeasure.p95, label: "p95 request time (s)", lowerIsBetter: true),
+            durationLimit: 40, stallThreshold: 1.0)
     }
 }

@@ -34,6 +34,29 @@ public struct LabResult: Sendable, Hashable, Codable {
     public var meteredBytes: Int
     /// When the client migrated (strategy `migration`), seconds from the start of the run.
     public var migratedAt: Double?
+    /// Every request's completion time in seconds, in the order the requests left (a request still open at the end
+    /// counts with the time it had waited); the source of the percentiles and of the report's CDFs.
+    public var completionTimes: [Double]
+    /// What the scenario's own workload measured beyond the common fields, by key (see ``LabMeasure``).
+    public var measures: [String: Double]
+    /// UDP payload bytes each interface delivered over time.
+    public var series: LabSeries
+
+    /// The value of `key` for this run: a common field (``LabMeasure/goodput``, ``LabMeasure/p95`` and the like) or one
+    /// of ``measures``; nil when the run has no such value (no requests, or a measure another workload reports).
+    public func value(of key: String) -> Double? {
+        switch key {
+        case LabMeasure.goodput: return self.goodputBitsPerSecond
+        case LabMeasure.seconds: return self.seconds
+        case LabMeasure.p50: return self.completionP50
+        case LabMeasure.p95: return self.completionP95
+        case LabMeasure.p99: return self.completionP99
+        case LabMeasure.totalStall: return self.totalStall
+        case LabMeasure.longestStall: return self.longestStall
+        case LabMeasure.meteredBytes: return Double(self.meteredBytes)
+        default: return self.measures[key]
+        }
+    }
 
     /// Nearest-rank percentile `p` (0...100) of `values`; nil when empty.
     public static func percentile(_ p: Double, of values: [Double]) -> Double? {
@@ -41,5 +64,60 @@ public struct LabResult: Sendable, Hashable, Codable {
         let sorted = values.sorted()
         let rank = Int((p / 100 * Double(sorted.count)).rounded(.up))
         return sorted[min(max(rank, 1), sorted.count) - 1]
+    }
+}
+
+/// Keys of the values a run reports (``LabResult/value(of:)``): the common ones, and the ones workloads add to
+/// ``LabResult/measures``.
+public enum LabMeasure {
+    public static let goodput = "goodput"
+    public static let seconds = "seconds"
+    public static let p50 = "p50"
+    public static let p95 = "p95"
+    public static let p99 = "p99"
+    public static let totalStall = "total-stall"
+    public static let longestStall = "longest-stall"
+    public static let meteredBytes = "metered-bytes"
+}
+
+/// Bytes each interface delivered per time bin, in each direction: the report's goodput-per-path charts.
+public struct LabSeries: Sendable, Hashable, Codable {
+    public struct Path: Sendable, Hashable, Codable {
+        public var name: String
+        /// Server to client, bytes delivered in bin i (UDP payloads).
+        public var down: [Int]
+        /// Client to server.
+        public var up: [Int]
+
+        public init(name: String, down: [Int] = [], up: [Int] = []) {
+            self.name = name
+            self.down = down
+            self.up = up
+        }
+    }
+
+    /// Seconds each bin covers; bin i starts at i x binSeconds from the start of the run.
+    public var binSeconds: Double
+    public var paths: [Path]
+
+    public init(binSeconds: Double, paths: [Path]) {
+        self.binSeconds = binSeconds
+        self.paths = paths
+    }
+
+    /// Adds `bytes` delivered at `seconds` on path `index`, downstream or not.
+    mutating func add(_ bytes: Int, at seconds: Double, path index: Int, down: Bool) {
+        guard self.paths.indices.contains(index), seconds >= 0 else { return }
+        let bin = Int(seconds / self.binSeconds)
+        if down {
+            Self.add(bytes, to: &self.paths[index].down, bin: bin)
+        } else {
+            Self.add(bytes, to: &self.paths[index].up, bin: bin)
+        }
+    }
+
+    private static func add(_ bytes: Int, to bins: inout [Int], bin: Int) {
+        if bins.count <= bin { bins.append(contentsOf: repeatElement(0, count: bin + 1 - bins.count)) }
+        bins[bin] += bytes
     }
 }

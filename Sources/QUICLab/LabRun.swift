@@ -26,6 +26,7 @@ final class LabRun {
     private var migratedAt: SimInstant?
     private var finishedAt: SimInstant?
     private var bytesPerLink: [String: Int] = [:]
+    private var series: LabSeries
     /// The interface the connection starts on.
     private let firstInterface: Int
 
@@ -82,9 +83,20 @@ final class LabRun {
         self.server = SimulatedQUICNode(endpoint: serverEndpoint)
         _ = self.network.addNode(self.server, addresses: [Self.serverAddress])
         let clientNode = self.network.addNode(self.client, addresses: Self.clientAddresses)
+        self.series = LabSeries(binSeconds: LabRunner.seriesBinSeconds,
+                                 paths: scenario.paths.map { LabSeries.Path(name: $0.name) })
+        let pathIndex = Dictionary(uniqueKeysWithValues: scenario.paths.enumerated().map { ($1.name, $0) })
         self.network.traceHandler = { [unowned self] event in
-            if case .enqueue(_, let link, _, let datagram, _) = event {
+            switch event {
+            case .enqueue(_, let link, _, let datagram, _):
                 self.bytesPerLink[link, default: 0] += datagram.payload.count
+            case .deliver(let time, let link, let direction, let datagram):
+                guard let index = pathIndex[link] else { return }
+                // Links run from the client (a) to the server (b).
+                self.series.add(datagram.payload.count, at: (time - .zero).seconds, path: index,
+                                down: direction == .bToA)
+            default:
+                break
             }
         }
         self.client.onActivity = { [unowned self] in self.clientActivity() }
@@ -116,7 +128,8 @@ final class LabRun {
             totalStall: self.recorder.totalStall.seconds, longestStall: self.recorder.longestStall.seconds,
             stallCount: self.recorder.stallCount, bytesPerPath: perPath,
             meteredBytes: perPath.filter(\.metered).reduce(0) { $0 + $1.bytes },
-            migratedAt: self.migratedAt.map { ($0 - .zero).seconds })
+            migratedAt: self.migratedAt.map { ($0 - .zero).seconds }, completionTimes: completions, measures: [:],
+            series: self.series)
     }
 
     private var clientConnection: Connection? { self.client.endpoint.connection(self.clientHandle) }

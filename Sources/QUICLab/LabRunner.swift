@@ -10,6 +10,8 @@ public enum LabRunner {
     /// The shortest silence after which the `migration` strategy gives up on its interface (seconds), whatever
     /// 3 x RTT is.
     public static let migrationFloor = 0.1
+    /// The width of the bins of ``LabResult/series`` (seconds).
+    public static let seriesBinSeconds = 0.25
 
     /// Runs `scenario` with `strategy` and `seed` until its workload completes or its duration limit passes.
     public static func run(_ scenario: LabScenario, strategy: LabStrategy, seed: UInt64 = 1) throws(LabError)

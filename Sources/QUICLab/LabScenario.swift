@@ -64,6 +64,22 @@ public enum LabMetric: String, Sendable, Hashable, Codable, CaseIterable {
     case cost
 }
 
+/// The value a scenario is judged on: which of a run's values (``LabResult/value(of:)``) and which way is better.
+/// The report names the strategy with the best mean of it the winner of the scenario.
+public struct LabObjective: Sendable, Hashable, Codable {
+    /// A key of ``LabMeasure`` or of a workload's measures.
+    public var measure: String
+    /// How the report labels it, with its unit: "p95 request time (s)".
+    public var label: String
+    public var lowerIsBetter: Bool
+
+    public init(measure: String, label: String, lowerIsBetter: Bool) {
+        self.measure = measure
+        self.label = label
+        self.lowerIsBetter = lowerIsBetter
+    }
+}
+
 /// A named experiment from a use case (ARCHITECTURE.md §1, §6): two client interfaces, a timeline of link
 /// changes, a workload and the metrics that matter for it. Every run of it is a value too: scenario, strategy
 /// and seed (``LabRunner``).
@@ -76,6 +92,8 @@ public struct LabScenario: Sendable, Hashable {
     public var timeline: [LabLinkEvent]
     public var workload: LabWorkload
     public var metrics: [LabMetric]
+    /// What decides which strategy wins the scenario.
+    public var objective: LabObjective
     /// Virtual seconds after which the run stops, finished or not.
     public var durationLimit: Double
     /// A gap in the data reaching the application longer than this, while the application waits for data,
@@ -86,7 +104,7 @@ public struct LabScenario: Sendable, Hashable {
     public var schedulerOptions: SchedulerOptions
 
     public init(name: String, summary: String, paths: [LabPath], timeline: [LabLinkEvent], workload: LabWorkload,
-                metrics: [LabMetric], durationLimit: Double, stallThreshold: Double = 0.5,
+                metrics: [LabMetric], objective: LabObjective, durationLimit: Double, stallThreshold: Double = 0.5,
                 schedulerOptions: SchedulerOptions = SchedulerOptions()) {
         precondition(paths.count == 2, "a lab scenario has two client interfaces")
         self.name = name
@@ -95,6 +113,7 @@ public struct LabScenario: Sendable, Hashable {
         self.timeline = timeline
         self.workload = workload
         self.metrics = metrics
+        self.objective = objective
         self.durationLimit = durationLimit
         self.stallThreshold = stallThreshold
         self.schedulerOptions = schedulerOptions
