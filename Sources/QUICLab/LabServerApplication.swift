@@ -53,7 +53,7 @@ final class LabServerApplication {
         guard let (_, fin) = try? connection.read(id, into: &self.readBuffer) else { return }
         answer.request.append(contentsOf: self.readBuffer)
         guard fin else { return }
-        let words = String(decoding: answer.request, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\r" })
+        let words = String(decoding: answer.request, as: UTF8.self).split(whereSeparator: \.isWhitespace)
         guard words.count >= 3, words[0] == "GET", let bytes = Int(words[1]), bytes >= 0 else {
             answer.remaining = 0
             return

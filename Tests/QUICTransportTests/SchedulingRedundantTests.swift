@@ -17,4 +17,17 @@ struct SchedulingRedundantTests {
         let paths = (0..<10).map { snapshot(PathID($0), rtt: 10) }
         #expect(scheduler.choosePaths(for: packet, paths: paths, now: 0) == .send(on: [0, 1, 2, 3, 4, 5, 6, 7]))
     }
+
+    @Test func theCopyForAShortlyPacedFastPathIsNotSkipped() {
+        var scheduler = RedundantScheduler()
+        var fast = snapshot(1, rtt: 50)
+        fast.pacingBudget = 0
+        fast.pacingDelay = milliseconds(1)
+        // Sending now would put the packet on the 400 ms path only; the fast path's copy arrives first.
+        let urgent = SendIntent(kind: .latencySensitive, size: 1200)
+        #expect(scheduler.choosePaths(for: urgent, paths: [snapshot(0, rtt: 400), fast], now: 0) == .wait)
+        fast.pacingBudget = .max
+        fast.pacingDelay = 0
+        #expect(scheduler.choosePaths(for: packet, paths: [snapshot(0, rtt: 400), fast], now: 0) == .send(on: [0, 1]))
+    }
 }

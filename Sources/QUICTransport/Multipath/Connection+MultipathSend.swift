@@ -105,13 +105,16 @@ extension Connection {
         snapshots.removeAll(keepingCapacity: true)
         for index in self.paths.indices {
             var budget = Int.max
+            var delay: UInt64 = 0
             let size = self.paths[index].pmtu.currentSize
             if !self.paths[index].multipath.isAbandoned,
                let earliest = self.paths[index].recovery.earliestSendTime(bytes: size, now: now), earliest > now {
                 budget = 0
+                delay = UInt64(max((earliest - now).nanoseconds, 0))
                 self.paths[index].pacingWakeUp = earliest
             }
             var snapshot = self.snapshot(ofPathAt: index, pacingBudget: budget)
+            snapshot.pacingDelay = delay
             // A path whose probes go unanswered is only a fallback for new data while another path answers: its
             // RTT estimate is stale and whatever it sends may be lost with it (its in-flight data was reinjected).
             if snapshot.status == .available, snapshot.consecutivePTOs > 0 { snapshot.status = .backup }

@@ -44,7 +44,8 @@ public enum SchedulingRules {
     }
 
     /// Every path that can send `intent` and passes `isEligible`: the `available` ones, or the `backup` ones
-    /// when no `available` path can send. `.wait` when none can.
+    /// when no `available` one can. `.wait` when none can, and when the copy for the preferred path would
+    /// only wait for its pacer and still arrive first (see ``lowestRTT(intent:paths:where:)``).
     @inlinable
     public static func allUsable(
         intent: SendIntent,
@@ -60,13 +61,17 @@ public enum SchedulingRules {
                 backup.append(snapshot.pathID)
             }
         }
-        if !available.isEmpty { return .send(on: available) }
-        if !backup.isEmpty { return .send(on: backup) }
-        return .wait
+        if available.isEmpty, backup.isEmpty { return .wait }
+        if self.lowestRTT(intent: intent, paths: paths, where: isEligible) == nil { return .wait }
+        return .send(on: available.isEmpty ? backup : available)
     }
 
     /// The usable path with the lowest smoothed RTT among those passing `isEligible`, preferring `available`
-    /// paths to `backup` ones; ties go to the lower path ID (deterministic). Nil when none can send.
+    /// paths to `backup` ones; ties go to the lower path ID (deterministic). Nil when none can send, and nil
+    /// too when a preferred path only waits for its pacer and the packet is better off waiting for it (see
+    /// ``waitingIsFaster(_:than:intent:)``): a pacer spaces packets by a fraction of an RTT, and spilling the
+    /// rest of a reply onto a slower path (or a backup one) delays what it carries by the difference of the
+    /// RTTs, or by a whole probe timeout when that path has just died.
     @inlinable
     public static func lowestRTT(
         intent: SendIntent,
@@ -74,14 +79,33 @@ public enum SchedulingRules {
         where isEligible: (PathSnapshot) -> Bool = { _ in true }
     ) -> PathSnapshot? {
         var best: PathSnapshot?
-        for snapshot in paths where snapshot.canSend(intent) && isEligible(snapshot) {
-            guard let current = best else {
-                best = snapshot
-                continue
+        var paced: PathSnapshot?
+        for snapshot in paths where isEligible(snapshot) {
+            if snapshot.canSend(intent) {
+                if best.map({ self.isPreferred(snapshot, over: $0) }) ?? true { best = snapshot }
+            } else if snapshot.isOnlyPaced(for: intent) {
+                if paced.map({ self.isPreferred(snapshot, over: $0) }) ?? true { paced = snapshot }
             }
-            if self.isPreferred(snapshot, over: current) { best = snapshot }
+        }
+        if let best, let paced, self.isPreferred(paced, over: best),
+           self.waitingIsFaster(paced, than: best, intent: intent) {
+            return nil
         }
         return best
+    }
+
+    /// Whether a packet for `intent` should wait for `paced`'s pacer rather than leave now on `ready`:
+    /// always when `paced` is `available` and `ready` only a backup (backups carry data only when no
+    /// available path can); and, for data that is not bulk, when the pacing delay plus `paced`'s one-way
+    /// delay (half its smoothed RTT) is at most `ready`'s one-way delay, so the packet still arrives first.
+    /// Bulk data keeps spilling over: aggregating the paths' capacity matters more for it than the arrival
+    /// time of one packet.
+    @inlinable
+    public static func waitingIsFaster(_ paced: PathSnapshot, than ready: PathSnapshot, intent: SendIntent) -> Bool {
+        if paced.status == .available, ready.status == .backup { return true }
+        if case .bulk = intent.kind { return false }
+        let (waited, overflow) = paced.pacingDelay.addingReportingOverflow(paced.smoothedRTT / 2)
+        return !overflow && waited <= ready.smoothedRTT / 2
     }
 
     /// Ordering used by `lowestRTT`: status first (available before backup), then sRTT, then path ID.

@@ -54,6 +54,8 @@ public struct PathSnapshot: Sendable, Hashable {
     public var bytesInFlight: Int
     /// Bytes the pacer lets leave right now.
     public var pacingBudget: Int
+    /// Nanoseconds until the pacer lets a full-sized packet leave; 0 when it may leave now.
+    public var pacingDelay: UInt64
     /// Fraction of recently sent packets declared lost, 0...1.
     public var recentLossRate: Double
     /// Probe timeouts in a row without an acknowledgment (RFC 9002 §6.2 `pto_count`).
@@ -79,6 +81,7 @@ public struct PathSnapshot: Sendable, Hashable {
         congestionWindow: Int,
         bytesInFlight: Int = 0,
         pacingBudget: Int = .max,
+        pacingDelay: UInt64 = 0,
         recentLossRate: Double = 0,
         consecutivePTOs: Int = 0,
         cost: PathCost = .free,
@@ -96,6 +99,7 @@ public struct PathSnapshot: Sendable, Hashable {
         self.congestionWindow = congestionWindow
         self.bytesInFlight = bytesInFlight
         self.pacingBudget = pacingBudget
+        self.pacingDelay = pacingDelay
         self.recentLossRate = recentLossRate
         self.consecutivePTOs = consecutivePTOs
         self.cost = cost
@@ -131,6 +135,14 @@ extension PathSnapshot {
     public func hasRoom(for size: Int, packetClass: PacketClass) -> Bool {
         if packetClass.bypassesCongestionControl { return true }
         return size <= self.availableWindow && size <= self.pacingBudget
+    }
+
+    /// Whether only the pacer keeps `intent` off this path: its status allows traffic and its congestion window
+    /// has room, but its pacer holds the packet for ``pacingDelay``.
+    @inlinable
+    public func isOnlyPaced(for intent: SendIntent) -> Bool {
+        self.carriesTraffic && !intent.packetClass.bypassesCongestionControl && intent.size <= self.availableWindow
+            && intent.size > self.pacingBudget
     }
 
     /// Whether the path can carry `intent` right now: its status allows traffic and it has room.
