@@ -107,6 +107,8 @@ public final class Connection {
     var datagramsToSendHead = 0
     /// Application intents of streams (multipath scheduling); bulk streams have none.
     var streamIntents: [StreamID: StreamSendIntent] = [:]
+    /// Size of ``streamIntents`` at which the intents of closed streams are dropped.
+    var streamIntentPruneThreshold = 64
     /// The space of path 0's PTO probes during the handshake (nil: the application data space).
     var probeSpace: PacketNumberSpace?
     /// PATH_RESPONSE frames owed (RFC 9000 §8.2.2), each for the 4-tuple and path its PATH_CHALLENGE came on.

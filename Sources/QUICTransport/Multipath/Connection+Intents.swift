@@ -30,8 +30,16 @@ extension Connection {
         if intent.kind == .bulk, intent.deadline == nil {
             self.streamIntents[stream] = nil
         } else {
+            if self.streamIntents.count >= self.streamIntentPruneThreshold { self.forgetIntentsOfClosedStreams() }
             self.streamIntents[stream] = intent
         }
+    }
+
+    /// Drops the intents of streams that no longer exist. Runs when the table has doubled since the last time, so
+    /// a long connection with many short streams keeps it as small as its open streams, at constant amortized cost.
+    private func forgetIntentsOfClosedStreams() {
+        self.streamIntents = self.streamIntents.filter { self.streams.sendState(of: $0.key) != nil }
+        self.streamIntentPruneThreshold = max(64, self.streamIntents.count * 2)
     }
 
     /// The intent of a stream (`.bulk` unless set).
