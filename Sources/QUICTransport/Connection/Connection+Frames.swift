@@ -228,6 +228,7 @@ extension Connection {
             self.peerCompletedAddressValidation = true
         }
         if self.isLogging { self.logMetrics(now: now) }
+        if space == .applicationData { self.streams.sendBufferAllowance = self.congestionSendAllowance }
         let acked = self.ackedScratch
         if !acked.isEmpty {
             self.multipath.pathManager?.onAckReceived(self.path.id, now: now.nanosecondsSinceOrigin)
@@ -249,6 +250,17 @@ extension Connection {
             }
         }
         self.onLost(self.lostScratch, now: now)
+    }
+
+    /// Twice the congestion windows of the paths still in use: what a stream may buffer unacknowledged so that
+    /// the windows, not the send buffer, limit the rate.
+    var congestionSendAllowance: Int {
+        var total = 0
+        for path in self.paths where !path.multipath.isAbandoned {
+            total = total.addingReportingOverflow(path.recovery.congestionWindow).partialValue
+        }
+        let (doubled, overflow) = total.multipliedReportingOverflow(by: 2)
+        return overflow || total < 0 ? Int.max : doubled
     }
 
     /// Lost packets give their frames back for retransmission.

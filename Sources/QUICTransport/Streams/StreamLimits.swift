@@ -20,7 +20,9 @@ public struct StreamLimits: Sendable, Hashable {
     public var initialMaxStreamsBidi: UInt64 = 100
     /// initial_max_streams_uni: how many unidirectional streams the peer may open at once.
     public var initialMaxStreamsUni: UInt64 = 100
-    /// How many written but unacknowledged bytes one stream buffers before `write` accepts no more.
+    /// How many written but unacknowledged bytes one stream buffers before `write` accepts no more. The
+    /// connection raises it to twice its congestion windows (all paths together) when those are larger, so
+    /// that one stream can fill a long fat path (50 Mbit/s at 600 ms needs 3.75 MB in flight).
     public var sendBufferLimit: Int = 1 << 20
 
     public init() {}

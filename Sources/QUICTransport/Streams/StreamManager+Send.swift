@@ -237,7 +237,7 @@ extension StreamManager {
             if updated.sendBuffer.isFullyAcknowledged, updated.sendBuffer.isFinishedByApplication {
                 self.streams[id]?.sendState?.onAllDataAcknowledged()
             }
-            if updated.wantsWritable, updated.sendBuffer.bufferedCount < self.limits.sendBufferLimit {
+            if updated.wantsWritable, updated.sendBuffer.bufferedCount < self.sendBufferCapacity {
                 self.streams[id]?.wantsWritable = false
                 self.pushEvent(.writable(id))
             }

@@ -13,6 +13,14 @@ import QUICWire
 public struct StreamManager: Sendable {
     public let role: EndpointRole
     public let limits: StreamLimits
+    /// Bytes a stream may buffer because of the connection's congestion windows (set by the connection as they
+    /// change): a stream can keep a path with a large bandwidth-delay product full even when that exceeds
+    /// ``StreamLimits/sendBufferLimit``.
+    public var sendBufferAllowance = 0
+
+    /// How many written but unacknowledged bytes one stream may buffer: the configured limit, or more while the
+    /// congestion windows allow it.
+    public var sendBufferCapacity: Int { max(self.limits.sendBufferLimit, self.sendBufferAllowance) }
     /// The peer's limits as last set with ``setPeerLimits(_:)``.
     public private(set) var peerLimits = PeerStreamLimits()
 
@@ -107,7 +115,7 @@ public struct StreamManager: Sendable {
     /// the stream's send buffer is full. A ``StreamEvent/writable(_:)`` follows once space frees up.
     public mutating func write(_ id: StreamID, _ bytes: some Collection<UInt8>) throws(StreamError) -> Int {
         let stream = try self.sendingStream(id)
-        let space = max(0, self.limits.sendBufferLimit - stream.sendBuffer.bufferedCount)
+        let space = max(0, self.sendBufferCapacity - stream.sendBuffer.bufferedCount)
         let accepted = min(space, bytes.count)
         if accepted < bytes.count { self.streams[id]?.wantsWritable = true }
         guard accepted > 0 else { return 0 }
