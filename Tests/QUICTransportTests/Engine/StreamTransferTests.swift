@@ -83,6 +83,25 @@ struct StreamTransferTests {
         #expect(harness.client?.intent(of: first).kind == .bulk)
     }
 
+    @Test("A stream's send buffer grows with the congestion window: 10 MB over 50 Mbit/s at 600 ms RTT")
+    func sendBufferFollowsTheWindow() throws {
+        let size = 10_000_000
+        let link = LinkParameters(rate: 6_250_000, delay: .milliseconds(300), queueCapacity: 1_250_000)
+        let harness = try EngineHarness(clientToServer: link, serverToClient: link) { configuration in
+            configuration.streamLimits.initialMaxData = 64 << 20
+            configuration.streamLimits.initialMaxStreamDataBidiLocal = 32 << 20
+        }
+        let application = DownloadApplication(size: size)
+        application.install(on: harness)
+        #expect(harness.pair.drive(until: SimInstant.zero + .seconds(60)) { application.clientFinished })
+        #expect(application.hashesMatch)
+        // With the 1 MB default buffer as the limit, at most 1 MB is in flight per 600 ms (13.3 Mbit/s): 10.3 s.
+        // Following the window: 7.4 s (most of it slow start over 600 ms round trips).
+        let elapsed = try #require(application.finishedAt).inSeconds
+        print("send buffer: 10 MB at 50 Mbit/s, 600 ms: \(elapsed) s")
+        #expect(elapsed < 8.5, "took \(elapsed) s")
+    }
+
     @Test("A download limited by small receive windows completes: MAX_DATA and MAX_STREAM_DATA flow")
     func flowControlLimitedTransfer() throws {
         let size = 1_000_000
