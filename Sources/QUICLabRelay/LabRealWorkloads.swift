@@ -50,6 +50,7 @@ final class LabRealWorkloads: Sendable {
     func requests(_ workload: RequestResponseWorkload, on connection: QUICConnection) async throws {
         let start = self.now()
         var next = start
+        var lastAnswer = start
         while next < start + workload.duration {
             let wait = next - self.now()
             if wait > 0 { try await Task.sleep(for: .nanoseconds(Int64(wait * 1e9))) }
@@ -66,15 +67,16 @@ final class LabRealWorkloads: Sendable {
             try await stream.write(line.encoded(size: workload.requestBytes))
             try await stream.finish()
             try await self.readAnswer(stream)
-            next = self.state.withLock { state in
+            lastAnswer = self.state.withLock { state in
                 let now = self.now()
                 state.recorder.end(at: now, requestSeconds: now - sent)
                 state.openRequest = nil
-                state.requestsDone = now
-                return now + workload.thinkTime
+                return now
             }
+            next = lastAnswer + workload.thinkTime
         }
-        self.state.withLock { $0.requestsDone = $0.requestsDone ?? start }
+        // The series ended with its last answer: no request starts after it.
+        self.state.withLock { $0.requestsDone = lastAnswer }
     }
 
     private func readAnswer(_ stream: QUICStream) async throws {
