@@ -43,7 +43,7 @@ struct LabRealRun {
             throw LabRelayError.setupFailed("the client could not connect through path "
                 + "\(self.scenario.paths[first].name): \(error)")
         }
-        let tasks = self.start(workloads, on: connection)
+        var tasks = self.start(workloads, on: connection)
         let monitor = LabRealMonitor(connection: connection, paths: self.scenario.paths,
                                      clientHosts: LabRealRunner.clientHosts)
         var migratedAt: Double?
@@ -57,8 +57,11 @@ struct LabRealRun {
             if case .migration = self.strategy, migratedAt == nil,
                monitor.migrationDue(at: now, waitingSince: workloads.waitingStart) {
                 migratedAt = now
-                try? await connection.migrate(toLocalHost: LabRealRunner.clientHosts[1 - first],
-                                              remote: self.relayAddress(1 - first))
+                // Off the sampling loop, so that the run's deadline holds however long the move takes.
+                let (host, remote) = (LabRealRunner.clientHosts[1 - first], self.relayAddress(1 - first))
+                tasks.append(LabRealTask(optional: true) {
+                    try await connection.migrate(toLocalHost: host, remote: remote)
+                })
             }
             try? await Task.sleep(for: .milliseconds(Int64(LabRealRunner.samplingInterval * 1_000)))
         }
