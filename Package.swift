@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "QUICLab", targets: ["QUICLab"]),
         .library(name: "QUICRelay", targets: ["QUICRelay"]),
         .library(name: "QUIC", targets: ["QUIC"]),
+        .library(name: "QUICLabRelay", targets: ["QUICLabRelay"]),
         .executable(name: "mpquic", targets: ["mpquic"]),
     ],
     dependencies: [
@@ -56,6 +57,10 @@ let package = Package(
             dependencies: ["QUICTransport", "QUICSimulator", "QUICTLS", "QUICRecovery", "QUICWire"]
         ),
         .target(name: "QUICRelay"),
+        .target(
+            name: "QUICLabRelay",
+            dependencies: ["QUICLab", "QUICRelay", "QUIC", "QUICSimulator", "QUICTransport", "QUICTLS", "QUICWire"]
+        ),
         .target(name: "QUICInterop"),
         .executableTarget(
             name: "mpquic",
@@ -66,6 +71,7 @@ let package = Package(
                 "QUICTransport",
                 "QUICSimulator",
                 "QUICLab",
+                "QUICLabRelay",
                 "QUICRecovery",
                 "QUIC",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -91,6 +97,10 @@ let package = Package(
         .testTarget(name: "QUICSimulatorTests", dependencies: ["QUICSimulator"]),
         .testTarget(name: "QUICLabTests", dependencies: ["QUICLab", "QUICSimulator", "QUICTransport"]),
         .testTarget(name: "QUICRelayTests", dependencies: ["QUICRelay"]),
+        .testTarget(
+            name: "QUICLabRelayTests",
+            dependencies: ["QUICLabRelay", "QUICLab", "QUICRelay", "QUICSimulator", "QUICTransport"]
+        ),
         .testTarget(name: "QUICInteropTests", dependencies: ["QUICInterop", "QUICTestSupport"]),
         .testTarget(
             name: "QUICTests",

@@ -110,8 +110,9 @@ public final class QUICConnection: Sendable {
 
     /// Client: moves the connection to a new local socket and validates the new path (RFC 9000 §9). With no
     /// `host`, the new socket binds the current socket's address on a new port (a rebinding); with a host such
-    /// as "127.0.0.2", that address.
-    public func migrate(toLocalHost host: String? = nil, port: Int = 0) async throws {
+    /// as "127.0.0.2", that address. `remote`, when given, is another address of the same server that the new
+    /// interface reaches it by (a relay path in front of it, say); by default the current one.
+    public func migrate(toLocalHost host: String? = nil, port: Int = 0, remote: NetworkAddress? = nil) async throws {
         let driver = self.driver
         let current = try await driver.withSlot(self.handle) { slot -> NetworkAddress in
             guard slot.isClient else { throw QUICError.invalidAddress("only clients migrate") }
@@ -121,7 +122,7 @@ public final class QUICConnection: Sendable {
         let local = try await driver.bind(host: bindHost, port: port)
         try await driver.withSlot(self.handle) { slot in
             do throws(TransportError) {
-                try slot.connection.migrate(toLocalAddress: local, now: driver.now())
+                try slot.connection.migrate(toLocalAddress: local, remote: remote, now: driver.now())
             } catch {
                 throw QUICError.connectionClosed(.localTransport(error))
             }

@@ -23,7 +23,7 @@ struct LabListCommand: ParsableCommand {
 }
 
 /// `mpquic lab run SCENARIO`: runs one scenario with one or every strategy and prints the metrics.
-struct LabRunCommand: ParsableCommand {
+struct LabRunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run", abstract: "Run a scenario with one strategy or all that apply, and print its metrics.")
 
@@ -42,11 +42,14 @@ struct LabRunCommand: ParsableCommand {
     @Flag(help: "Print the results as a JSON array instead of a table.")
     var json = false
 
+    @Flag(help: "Also run each strategy over real sockets through the relay on loopback, beside the simulator.")
+    var real = false
+
     func validate() throws {
         guard self.scale > 0, self.scale <= 10 else { throw ValidationError("--scale must be in (0, 10]") }
     }
 
-    func run() throws {
+    func run() async throws {
         let scenario: LabScenario
         let strategies: [LabStrategy]?
         do {
@@ -54,6 +57,11 @@ struct LabRunCommand: ParsableCommand {
             strategies = try self.strategy.map { name throws(LabError) in [try LabStrategy(parsing: name, in: scenario)] }
         } catch {
             throw ValidationError(error.description)
+        }
+        if self.real {
+            try await LabRealComparison.run(scenario, strategies: strategies ?? scenario.strategies, seed: self.seed,
+                                            json: self.json)
+            return
         }
         var results: [LabResult] = []
         if !self.json { Console.out(LabTable.header(scenario)) }

@@ -9,7 +9,10 @@ extension Connection {
     /// With multipath, `path` names the path that moves (draft-ietf-quic-multipath-21 §3.1.2: "all connection IDs
     /// used during path migration MUST be associated with the current path ID of the path being migrated");
     /// by default the primary path.
-    public func migrate(toLocalAddress local: NetworkAddress, path: PathID? = nil,
+    ///
+    /// `remote`, when given, is another address of the same server to send to from now on (one the network reaches
+    /// it by from the new interface, such as a relay in front of it); by default the path's current one.
+    public func migrate(toLocalAddress local: NetworkAddress, remote: NetworkAddress? = nil, path: PathID? = nil,
                         now: QUICInstant) throws(TransportError) {
         guard let index = path.map({ self.pathIndex(of: $0) }) ?? self.primaryPathIndex,
               !self.paths[index].multipath.isAbandoned else {
@@ -23,7 +26,7 @@ extension Connection {
             throw TransportError(.protocolViolation, reason: "the server disabled active migration")
         }
         let old = self.path.fourTuple
-        let new = FourTuple(local: local, remote: old.remote)
+        let new = FourTuple(local: local, remote: remote ?? old.remote)
         self.switchPeerConnectionID()
         self.moveTo(new, validated: true, now: now)
         self.emit(.migrated(from: old, to: new))
