@@ -1,14 +1,14 @@
 import QUICSimulator
 import QUICTransport
-import QUICWire
 
 /// A UDP tunnel (hybrid access, ATSSS, CONNECT-UDP): the server, the tunnel's network end, forwards a constant
 /// `offeredRate` of UDP packets to the client as QUIC DATAGRAM frames (RFC 9221) of `datagramBytes` each, for
 /// `duration` seconds, in bursts every `tick` seconds. DATAGRAMs are never retransmitted: what the paths cannot carry
 /// is lost. The run ends `drain` seconds after the offer stops, so that datagrams in flight can arrive.
 ///
-/// Measures: the aggregate rate (distinct datagram bytes that reached the client x 8 over `duration`), the datagram
-/// loss fraction (offered datagrams that never arrived) and the one-way delay of the datagrams that did.
+/// Measures: the aggregate rate (distinct datagram bytes that reached the client while the offer lasted x 8 over
+/// `duration`), the datagram loss fraction (offered datagrams that never arrived, drain included) and the one-way
+/// delay of the datagrams that did.
 public struct DatagramTunnelWorkload: Sendable, Hashable {
     /// Bits per second the tunnel offers.
     public var offeredRate: Double
@@ -20,7 +20,7 @@ public struct DatagramTunnelWorkload: Sendable, Hashable {
 
     public init(offeredRate: Double, datagramBytes: Int = 1_100, duration: Double, tick: Double = 0.005,
                 drain: Double = 1) {
-        precondition(offeredRate > 0 && datagramBytes >= TunnelPacket.headerBytes && duration > 0 && tick > 0,
+        precondition(offeredRate > 0 && datagramBytes >= StampedPayload.headerBytes && duration > 0 && tick > 0,
                      "a tunnel carries something")
         self.offeredRate = offeredRate
         self.datagramBytes = datagramBytes
@@ -35,27 +35,6 @@ public struct DatagramTunnelWorkload: Sendable, Hashable {
     /// Datagrams offered in the first `seconds` of the tunnel.
     func offered(after seconds: Double) -> Int {
         min(Int(seconds * self.offeredRate / 8 / Double(self.datagramBytes)), self.datagramCount)
-    }
-}
-
-/// A tunnelled packet: a sequence number and the time it entered the tunnel (nanoseconds of the run's clock), then
-/// filler.
-public enum TunnelPacket {
-    public static let headerBytes = 16
-
-    static func encode(sequence: Int, sentAt: SimInstant, size: Int) -> [UInt8] {
-        var writer = ByteWriter(capacity: size)
-        writer.writeUInt64(UInt64(sequence))
-        writer.writeUInt64(sentAt.nanoseconds)
-        writer.writeZeros(max(size - Self.headerBytes, 0))
-        return writer.bytes
-    }
-
-    static func decode(_ bytes: [UInt8]) -> (sequence: Int, sentAt: SimInstant)? {
-        var reader = ByteReader(bytes)
-        guard let sequence = try? reader.readUInt64(), let sent = try? reader.readUInt64(),
-              sequence <= UInt64(Int.max) else { return nil }
-        return (Int(sequence), SimInstant(nanoseconds: sent))
     }
 }
 
@@ -80,7 +59,7 @@ final class TunnelGateway {
         guard let start = self.start else { return }
         let due = self.workload.offered(after: (now - start).seconds)
         while self.offered < due {
-            let packet = TunnelPacket.encode(sequence: self.offered, sentAt: now, size: self.workload.datagramBytes)
+            let packet = StampedPayload.encode(sequence: self.offered, producedAt: now, size: self.workload.datagramBytes)
             do {
                 try connection.sendDatagram(packet)
             } catch {
@@ -104,6 +83,8 @@ final class TunnelReceiver {
     private var seen: [Bool]
     private(set) var distinct = 0
     private(set) var distinctBytes = 0
+    /// Distinct bytes that arrived before the offer's duration had passed (on the client's clock).
+    private(set) var bytesDuringOffer = 0
     /// One-way delay of every distinct packet, seconds.
     private(set) var delays: [Double] = []
     private(set) var finished = false
@@ -119,8 +100,7 @@ final class TunnelReceiver {
     func drive(_ connection: Connection, now: SimInstant, recorder: LabRecorder) {
         if self.start == nil {
             guard connection.isHandshakeComplete else { return }
-            self.start = now
-            recorder.begin(now: now)
+            self.start(at: now, recorder: recorder)
         }
         if let end = self.end, now >= end, !self.finished {
             self.finished = true
@@ -128,20 +108,29 @@ final class TunnelReceiver {
         }
     }
 
+    /// The tunnel is up: the client waits for its packets from now on.
+    func start(at now: SimInstant, recorder: LabRecorder) {
+        self.start = now
+        recorder.begin(now: now)
+    }
+
     func received(_ datagram: [UInt8], now: SimInstant, recorder: LabRecorder) {
-        guard !self.finished, let packet = TunnelPacket.decode(datagram), self.seen.indices.contains(packet.sequence),
+        guard !self.finished, let packet = StampedPayload.decode(datagram[...]), self.seen.indices.contains(packet.sequence),
               !self.seen[packet.sequence] else { return }
         self.seen[packet.sequence] = true
         self.distinct += 1
         self.distinctBytes += datagram.count
-        self.delays.append(now > packet.sentAt ? (now - packet.sentAt).seconds : 0)
+        if let start = self.start, now <= start + .seconds(self.workload.duration) {
+            self.bytesDuringOffer += datagram.count
+        }
+        self.delays.append(now > packet.producedAt ? (now - packet.producedAt).seconds : 0)
         recorder.read(datagram.count, now: now)
     }
 
     /// Aggregate rate, loss fraction (against the `offered` count of the gateway) and delay percentile.
     func measures(offered: Int) -> [String: Double] {
         var measures = [
-            LabMeasure.aggregateRate: Double(self.distinctBytes) * 8 / self.workload.duration,
+            LabMeasure.aggregateRate: Double(self.bytesDuringOffer) * 8 / self.workload.duration,
             LabMeasure.datagramLoss: offered > 0 ? 1 - Double(self.distinct) / Double(offered) : 0,
         ]
         measures[LabMeasure.datagramDelayP95] = LabResult.percentile(95, of: self.delays)

@@ -90,7 +90,7 @@ public enum LabMeasure {
     public static let lateFrames = "late-frames"
     /// Live uplink: bytes of on-time frames x 8 over the stream's duration (bit/s).
     public static let deliveredBitrate = "delivered-bitrate"
-    /// Tunnel: distinct datagram bytes delivered x 8 over the offer's duration (bit/s).
+    /// Tunnel: distinct datagram bytes delivered while the offer lasted x 8 over its duration (bit/s).
     public static let aggregateRate = "aggregate-rate"
     /// Tunnel: offered datagrams that never arrived, 0...1.
     public static let datagramLoss = "datagram-loss"

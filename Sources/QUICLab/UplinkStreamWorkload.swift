@@ -1,6 +1,5 @@
 import QUICSimulator
 import QUICTransport
-import QUICWire
 
 /// A live stream the client uploads: `framesPerSecond` frames of a constant `bitrate` for `duration` seconds, each
 /// frame on its own unidirectional stream (one stream per frame, as live-media-over-QUIC protocols do) with a latency
@@ -29,32 +28,11 @@ public struct UplinkStreamWorkload: Sendable, Hashable {
 
     /// Bytes of one frame (its header included).
     public var frameBytes: Int {
-        max(Int((self.bitrate / 8 / self.framesPerSecond).rounded()), UplinkFrame.headerBytes)
+        max(Int((self.bitrate / 8 / self.framesPerSecond).rounded()), StampedPayload.headerBytes)
     }
 
     /// When frame `index` is produced, seconds after the stream started.
     func productionOffset(of index: Int) -> Double { Double(index) / self.framesPerSecond }
-}
-
-/// The header that starts every frame: its index and production time (nanoseconds of the run's clock), so that the
-/// server can tell how late it arrived (both ends share the simulator's clock).
-enum UplinkFrame {
-    static let headerBytes = 16
-
-    static func encode(index: Int, producedAt: SimInstant, size: Int) -> [UInt8] {
-        var writer = ByteWriter(capacity: size)
-        writer.writeUInt64(UInt64(index))
-        writer.writeUInt64(producedAt.nanoseconds)
-        writer.writeZeros(max(size - Self.headerBytes, 0))
-        return writer.bytes
-    }
-
-    static func decode(_ bytes: ArraySlice<UInt8>) -> (index: Int, producedAt: SimInstant)? {
-        var reader = ByteReader(bytes)
-        guard let index = try? reader.readUInt64(), let produced = try? reader.readUInt64(),
-              index <= UInt64(Int.max) else { return nil }
-        return (Int(index), SimInstant(nanoseconds: produced))
-    }
 }
 
 /// The client side of an ``UplinkStreamWorkload``: the encoder producing frames on schedule and the sender that
@@ -131,7 +109,7 @@ final class UplinkStreamClient {
         connection.setIntent(StreamSendIntent(kind: .latencySensitive,
                                               deadline: (time + .seconds(self.workload.deadline)).quicInstant),
                              for: id)
-        let bytes = UplinkFrame.encode(index: index, producedAt: time, size: self.workload.frameBytes)
+        let bytes = StampedPayload.encode(sequence: index, producedAt: time, size: self.workload.frameBytes)
         var frame = Frame(id: id, producedAt: time, pending: bytes[...])
         self.write(&frame, connection)
         self.open.append(frame)
@@ -193,7 +171,7 @@ final class UplinkStreamReceiver {
 
     /// A whole frame has been read at `now`: on time if within the deadline of its production.
     func frameCompleted(_ frame: [UInt8], now: SimInstant) {
-        guard let header = UplinkFrame.decode(frame[...]) else { return }
+        guard let header = StampedPayload.decode(frame[...]) else { return }
         let delay = now > header.producedAt ? (now - header.producedAt).seconds : 0
         self.delays.append(delay)
         if delay <= self.workload.deadline {

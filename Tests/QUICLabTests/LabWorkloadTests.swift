@@ -69,7 +69,7 @@ struct LabWorkloadTests {
         let receiver = UplinkStreamReceiver(workload: workload)
         for index in 0..<8 {
             let produced = SimInstant.zero + .milliseconds(UInt64(index) * 100)
-            let frame = UplinkFrame.encode(index: index, producedAt: produced, size: workload.frameBytes)
+            let frame = StampedPayload.encode(sequence: index, producedAt: produced, size: workload.frameBytes)
             // Frames 6 and 7 take 600 ms: late. Frames 8 and 9 never arrive.
             let delay: UInt64 = index >= 6 ? 600 : 500
             receiver.frameCompleted(frame, now: produced + .milliseconds(delay))
@@ -78,10 +78,11 @@ struct LabWorkloadTests {
         #expect(self.near(receiver.measures[LabMeasure.lateFrames], 0.4))
         #expect(self.near(receiver.measures[LabMeasure.deliveredBitrate], 6 * 1_000 * 8))
         let produced = SimInstant.zero + .milliseconds(2_000)
-        let decoded = try #require(UplinkFrame.decode(UplinkFrame.encode(index: 7, producedAt: produced, size: 100)[...]))
-        #expect(decoded.index == 7)
+        let encoded = StampedPayload.encode(sequence: 7, producedAt: produced, size: 100)
+        let decoded = try #require(StampedPayload.decode(encoded[...]))
+        #expect(decoded.sequence == 7)
         #expect(decoded.producedAt == produced)
-        #expect(UplinkFrame.decode([1, 2, 3][...]) == nil, "a truncated header is no frame")
+        #expect(StampedPayload.decode([1, 2, 3][...]) == nil, "a truncated header is no frame")
     }
 
     @Test("the tunnel receiver counts each datagram once and loss against what was offered")
@@ -92,8 +93,9 @@ struct LabWorkloadTests {
         #expect(workload.offered(after: 5) == 10)
         let receiver = TunnelReceiver(workload: workload)
         let recorder = LabRecorder(stallThreshold: .milliseconds(500))
+        receiver.start(at: .zero, recorder: recorder)
         for sequence in [0, 1, 2, 2, 3, 1, 40] {  // duplicates (redundant copies) and an unknown sequence number
-            let packet = TunnelPacket.encode(sequence: sequence, sentAt: .zero, size: 1_100)
+            let packet = StampedPayload.encode(sequence: sequence, producedAt: .zero, size: 1_100)
             receiver.received(packet, now: .zero + .milliseconds(20), recorder: recorder)
         }
         #expect(receiver.distinct == 4)
@@ -102,6 +104,11 @@ struct LabWorkloadTests {
         #expect(self.near(measures[LabMeasure.aggregateRate], 4 * 1_100 * 8))
         #expect(self.near(measures[LabMeasure.datagramDelayP95], 0.02))
         #expect(recorder.bytesRead == 4 * 1_100)
+        let late = StampedPayload.encode(sequence: 5, producedAt: .zero, size: 1_100)
+        receiver.received(late, now: .zero + .milliseconds(1_500), recorder: recorder)
+        #expect(receiver.distinct == 5)
+        #expect(self.near(receiver.measures(offered: 10)[LabMeasure.aggregateRate], 4 * 1_100 * 8),
+                "a datagram after the offer ended arrived but does not count in the rate")
     }
 
     @Test("the metered share is metered bytes over all bytes, and absent without a metered interface")
