@@ -4,7 +4,8 @@ import QUICTransport
 /// The named scenarios, taken from the use cases of ARCHITECTURE.md §1.
 public enum LabCatalog {
     public static var scenarios: [LabScenario] {
-        [Self.voiceAssistant, Self.highSpeedRail, Self.satelliteTerrestrial]
+        [Self.voiceAssistant, Self.highSpeedRail, Self.satelliteTerrestrial, Self.musicStreaming, Self.shortVideo,
+         Self.liveUplink, Self.coverageHoles5G, Self.hybridAccess]
     }
 
     /// The scenario called `name`, or an error listing the valid names.

@@ -14,7 +14,7 @@ public struct LabResult: Sendable, Hashable, Codable {
     public var completed: Bool
     /// Virtual seconds from the first request to the end of the workload (or of the run).
     public var seconds: Double
-    /// Application bytes the client read, times 8, over ``seconds``.
+    /// Application bytes read (by the client, and by the server for an uplink workload), times 8, over ``seconds``.
     public var goodputBitsPerSecond: Double
     public var bytesReceived: Int
     public var requestsIssued: Int
@@ -25,7 +25,7 @@ public struct LabResult: Sendable, Hashable, Codable {
     public var completionP95: Double?
     public var completionP99: Double?
     /// Sum and maximum of the gaps in data reaching the client application, while it waited for data, that were
-    /// longer than the scenario's stall threshold.
+    /// longer than the scenario's stall threshold; for a playback workload, its rebuffering instead.
     public var totalStall: Double
     public var longestStall: Double
     public var stallCount: Int
@@ -78,6 +78,24 @@ public enum LabMeasure {
     public static let totalStall = "total-stall"
     public static let longestStall = "longest-stall"
     public static let meteredBytes = "metered-bytes"
+    /// Metered bytes over the bytes of every interface, 0...1 (runs with a metered interface).
+    public static let meteredShare = "metered-share"
+    /// Playback: seconds and number of rebuffering events (the buffer empties while media remains).
+    public static let rebufferSeconds = "rebuffer-seconds"
+    public static let rebufferCount = "rebuffer-count"
+    /// Playback: mean and largest first-frame time of the clips (seconds from asking for a clip to its first frame).
+    public static let firstFrame = "first-frame"
+    public static let firstFrameMax = "first-frame-max"
+    /// Live uplink: fraction of frames not at the server within their deadline, 0...1.
+    public static let lateFrames = "late-frames"
+    /// Live uplink: bytes of on-time frames x 8 over the stream's duration (bit/s).
+    public static let deliveredBitrate = "delivered-bitrate"
+    /// Tunnel: distinct datagram bytes delivered while the offer lasted x 8 over its duration (bit/s).
+    public static let aggregateRate = "aggregate-rate"
+    /// Tunnel: offered datagrams that never arrived, 0...1.
+    public static let datagramLoss = "datagram-loss"
+    /// Tunnel: 95th percentile one-way delay of the datagrams that arrived (seconds).
+    public static let datagramDelayP95 = "datagram-delay-p95"
 }
 
 /// Bytes each interface delivered per time bin, in each direction: the report's goodput-per-path charts.

@@ -22,6 +22,11 @@ final class LabRun {
     private let recorder: LabRecorder
     private let bulk: BulkDownloadClient?
     private let requests: RequestSeriesClient?
+    private let playback: PlaybackClient?
+    private let uplink: UplinkStreamClient?
+    private let uplinkReceiver: UplinkStreamReceiver?
+    private let gateway: TunnelGateway?
+    private let tunnel: TunnelReceiver?
     private var secondPathOpened = false
     private var migratedAt: SimInstant?
     private var finishedAt: SimInstant?
@@ -46,6 +51,9 @@ final class LabRun {
         configuration.streamLimits.initialMaxStreamDataBidiLocal = 32 << 20
         configuration.streamLimits.initialMaxStreamDataBidiRemote = 32 << 20
         configuration.streamLimits.initialMaxStreamsBidi = 10_000
+        configuration.streamLimits.initialMaxStreamsUni = 10_000
+        // RFC 9221 §3: DATAGRAM frames only where the workload uses them.
+        if scenario.workload.tunnel != nil { configuration.maxDatagramFrameSize = 1_500 }
         if case .multipath(let kind) = strategy {
             var multipath = MultipathConfiguration()
             multipath.scheduler = kind
@@ -74,11 +82,17 @@ final class LabRun {
         }
         for event in scenario.timeline where scenario.paths.indices.contains(event.path) {
             self.network.schedule(ScheduledLinkChange(at: .zero + .seconds(event.at),
-                                                      link: scenario.paths[event.path].name, event.change))
+                                                      link: scenario.paths[event.path].name,
+                                                      directions: event.directions, event.change))
         }
         self.recorder = LabRecorder(stallThreshold: .seconds(scenario.stallThreshold))
         self.bulk = scenario.workload.bulk.map(BulkDownloadClient.init(workload:))
         self.requests = scenario.workload.requests.map(RequestSeriesClient.init(workload:))
+        self.playback = scenario.workload.playback.map(PlaybackClient.init(workload:))
+        self.uplink = scenario.workload.uplink.map(UplinkStreamClient.init(workload:))
+        self.uplinkReceiver = scenario.workload.uplink.map(UplinkStreamReceiver.init(workload:))
+        self.gateway = scenario.workload.tunnel.map(TunnelGateway.init(workload:))
+        self.tunnel = scenario.workload.tunnel.map(TunnelReceiver.init(workload:))
         self.client = SimulatedQUICNode(endpoint: clientEndpoint)
         self.server = SimulatedQUICNode(endpoint: serverEndpoint)
         _ = self.network.addNode(self.server, addresses: [Self.serverAddress])
@@ -109,27 +123,48 @@ final class LabRun {
         self.network.runUntil(deadline: deadline) { self.finishedAt != nil }
         let end = self.finishedAt ?? max(self.network.now, deadline)
         self.recorder.finish(now: end)
+        self.playback?.finish(now: end)
         var completions = self.recorder.completions
         if let open = self.requests?.openRequestSeconds(now: end) { completions.append(open) }
-        let start = self.recorder.firstRequest ?? .zero
+        let start = self.recorder.firstRequest ?? self.uplink?.start ?? .zero
         let seconds = end > start ? (end - start).seconds : 0
         let perPath = self.scenario.paths.map {
             LabPathBytes(name: $0.name, bytes: self.bytesPerLink[$0.name] ?? 0, metered: $0.cost.isMetered)
         }
+        let bytesRead = self.recorder.bytesRead + (self.uplinkReceiver?.bytesRead ?? 0)
+        // Playback stalls are rebuffering, not gaps in the bytes.
+        let stalls = self.playback.map { ($0.rebufferSeconds, $0.longestRebuffer, $0.rebufferCount) }
+            ?? (self.recorder.totalStall.seconds, self.recorder.longestStall.seconds, self.recorder.stallCount)
         return LabResult(
             scenario: self.scenario.name, strategy: self.strategy.name(in: self.scenario), seed: self.seed,
             completed: self.finishedAt != nil, seconds: seconds,
-            goodputBitsPerSecond: seconds > 0 ? Double(self.recorder.bytesRead) * 8 / seconds : 0,
-            bytesReceived: self.recorder.bytesRead, requestsIssued: self.requests?.issued ?? 0,
+            goodputBitsPerSecond: seconds > 0 ? Double(bytesRead) * 8 / seconds : 0,
+            bytesReceived: bytesRead, requestsIssued: self.requests?.issued ?? 0,
             requestsCompleted: self.recorder.completions.count,
             completionP50: LabResult.percentile(50, of: completions),
             completionP95: LabResult.percentile(95, of: completions),
             completionP99: LabResult.percentile(99, of: completions),
-            totalStall: self.recorder.totalStall.seconds, longestStall: self.recorder.longestStall.seconds,
-            stallCount: self.recorder.stallCount, bytesPerPath: perPath,
+            totalStall: stalls.0, longestStall: stalls.1, stallCount: stalls.2, bytesPerPath: perPath,
             meteredBytes: perPath.filter(\.metered).reduce(0) { $0 + $1.bytes },
-            migratedAt: self.migratedAt.map { ($0 - .zero).seconds }, completionTimes: completions, measures: [:],
+            migratedAt: self.migratedAt.map { ($0 - .zero).seconds }, completionTimes: completions,
+            measures: self.measures(perPath: perPath),
             series: self.series)
+    }
+
+    /// The workloads' own measures, and the metered share of the bytes when an interface is metered.
+    private func measures(perPath: [LabPathBytes]) -> [String: Double] {
+        var measures = self.playback?.measures ?? [:]
+        measures.merge(self.uplinkReceiver?.measures ?? [:]) { $1 }
+        if let tunnel = self.tunnel { measures.merge(tunnel.measures(offered: self.gateway?.offered ?? 0)) { $1 } }
+        measures[LabMeasure.meteredShare] = Self.meteredShare(of: perPath)
+        return measures
+    }
+
+    /// Metered bytes over all bytes; nil without a metered interface or without bytes.
+    static func meteredShare(of perPath: [LabPathBytes]) -> Double? {
+        let total = perPath.reduce(0) { $0 + $1.bytes }
+        guard perPath.contains(where: \.metered), total > 0 else { return nil }
+        return Double(perPath.filter(\.metered).reduce(0) { $0 + $1.bytes }) / Double(total)
     }
 
     private var clientConnection: Connection? { self.client.endpoint.connection(self.clientHandle) }
@@ -137,17 +172,25 @@ final class LabRun {
     private func clientActivity() {
         guard let connection = self.clientConnection else { return }
         let now = self.network.now
-        while connection.pollEvent() != nil {}
+        while let event = connection.pollEvent() {
+            if case .datagramReceived(let bytes) = event {
+                self.tunnel?.received(bytes, now: now, recorder: self.recorder)
+            }
+        }
         self.openSecondPathIfNeeded(connection, now: now)
         self.bulk?.drive(connection, now: now, recorder: self.recorder)
         self.requests?.drive(connection, now: now, recorder: self.recorder)
+        self.playback?.drive(connection, now: now, recorder: self.recorder)
+        self.uplink?.drive(connection, now: now)
+        self.tunnel?.drive(connection, now: now, recorder: self.recorder)
         self.migrateIfNeeded(connection, now: now)
-        let bulkDone = self.bulk?.finished ?? true
-        let requestsDone = self.requests?.isFinished(now: now) ?? true
-        if self.finishedAt == nil, bulkDone, requestsDone, self.recorder.firstRequest != nil {
+        let done = (self.bulk?.finished ?? true) && (self.requests?.isFinished(now: now) ?? true)
+            && (self.playback?.finished ?? true) && (self.uplink?.finished ?? true) && (self.tunnel?.finished ?? true)
+        if self.finishedAt == nil, done, self.recorder.firstRequest != nil || self.uplink?.start != nil {
             self.finishedAt = now
         }
-        self.client.applicationWakeup = [self.requests?.wakeup, self.migrationCheck(connection)]
+        self.client.applicationWakeup = [self.requests?.wakeup, self.playback?.wakeup, self.uplink?.wakeup,
+                                         self.tunnel?.end, self.migrationCheck(connection)]
             .compactMap { $0 }.filter { $0 > now }.min()
     }
 
@@ -164,7 +207,7 @@ final class LabRun {
     /// ``LabRunner/migrationFloor``) after the later of the last packet received and the start of the wait.
     private func migrationCheck(_ connection: Connection) -> SimInstant? {
         guard case .migration = self.strategy, self.migratedAt == nil, connection.isHandshakeConfirmed,
-              let waiting = self.recorder.waitingStart else { return nil }
+              let waiting = self.recorder.waitingStart ?? self.uplink?.waitingStart else { return nil }
         let rtt = Double(connection.pathSnapshot(0)?.smoothedRTT ?? 0) / 1e9
         let quiet = max(3 * rtt, LabRunner.migrationFloor)
         return max(self.client.lastReceiveTime ?? waiting, waiting) + .seconds(quiet)
@@ -187,6 +230,8 @@ final class LabRun {
         guard let handle = self.serverHandle, let connection = self.server.endpoint.connection(handle) else { return }
         while let event = connection.pollEvent() {
             switch event {
+            case .stream(.opened(let id)) where id.direction == .unidirectional:
+                self.uplinkReceiver?.streamOpened(id)
             case .stream(.opened(let id)):
                 self.serverApplication.streamOpened(id)
             case .pathAvailable(let id, _):
@@ -196,6 +241,10 @@ final class LabRun {
             }
         }
         self.serverApplication.serve(connection)
+        let now = self.network.now
+        self.uplinkReceiver?.read(connection, now: now)
+        self.gateway?.drive(connection, now: now)
+        self.server.applicationWakeup = self.gateway?.wakeup(now: now)
     }
 
     /// Tells the server's scheduler the cost and name of a path the client opened, from the client address.

@@ -23,10 +23,18 @@ public struct LabPath: Sendable, Hashable {
     /// `queueMilliseconds` at that rate.
     public static func symmetric(_ name: String, megabits: Double, oneWayMilliseconds: UInt64,
                                  queueMilliseconds: Double = 100, cost: PathCost = .free) -> LabPath {
+        let link = Self.link(megabits: megabits, oneWayMilliseconds: oneWayMilliseconds,
+                             queueMilliseconds: queueMilliseconds)
+        return LabPath(name: name, uplink: link, downlink: link, cost: cost)
+    }
+
+    /// One direction of `megabits` per second and `oneWayMilliseconds` of delay, with a queue of `queueMilliseconds`
+    /// at that rate (at least 30 kB).
+    public static func link(megabits: Double, oneWayMilliseconds: UInt64,
+                            queueMilliseconds: Double = 100) -> LinkParameters {
         let rate = UInt64(megabits * 1e6 / 8)
         let queue = max(Int(Double(rate) * queueMilliseconds / 1_000), 30_000)
-        let link = LinkParameters(rate: rate, delay: .milliseconds(oneWayMilliseconds), queueCapacity: queue)
-        return LabPath(name: name, uplink: link, downlink: link, cost: cost)
+        return LinkParameters(rate: rate, delay: .milliseconds(oneWayMilliseconds), queueCapacity: queue)
     }
 }
 
@@ -35,23 +43,46 @@ public struct LabLinkEvent: Sendable, Hashable {
     public var at: Double
     /// Index into ``LabScenario/paths``.
     public var path: Int
+    /// Which directions change: `.aToB` is the uplink (client to server), `.bToA` the downlink.
+    public var directions: LinkDirectionSelector
     public var change: LinkChange
 
-    public init(at: Double, path: Int, _ change: LinkChange) {
+    public init(at: Double, path: Int, directions: LinkDirectionSelector = .both, _ change: LinkChange) {
         self.at = at
         self.path = path
+        self.directions = directions
         self.change = change
     }
 }
 
-/// What the client application does: a bulk download, a series of requests, or both at once.
+/// What the applications do: a bulk download, a series of requests, media playback, a live uplink, a datagram
+/// tunnel, or several of them at once.
 public struct LabWorkload: Sendable, Hashable {
     public var bulk: BulkWorkload?
     public var requests: RequestResponseWorkload?
+    public var playback: PlaybackWorkload?
+    public var uplink: UplinkStreamWorkload?
+    public var tunnel: DatagramTunnelWorkload?
 
-    public init(bulk: BulkWorkload? = nil, requests: RequestResponseWorkload? = nil) {
+    public init(bulk: BulkWorkload? = nil, requests: RequestResponseWorkload? = nil,
+                playback: PlaybackWorkload? = nil, uplink: UplinkStreamWorkload? = nil,
+                tunnel: DatagramTunnelWorkload? = nil) {
         self.bulk = bulk
         self.requests = requests
+        self.playback = playback
+        self.uplink = uplink
+        self.tunnel = tunnel
+    }
+
+    /// The same workload with its durations and sizes multiplied by `factor` (rates stay).
+    func scaled(by factor: Double) -> LabWorkload {
+        var workload = self
+        workload.bulk?.bytes = max(Int(Double(self.bulk?.bytes ?? 0) * factor), 1)
+        workload.requests?.duration *= factor
+        workload.playback?.clipSeconds *= factor
+        workload.uplink?.duration *= factor
+        workload.tunnel?.duration *= factor
+        return workload
     }
 }
 
@@ -125,19 +156,14 @@ public struct LabScenario: Sendable, Hashable {
             + SchedulerKind.allCases.map { LabStrategy.multipath($0) }
     }
 
-    /// The same scenario with every time (timeline, workload duration, limit) and the bulk size multiplied by
+    /// The same scenario with every time (timeline, workload durations, limit) and the bulk size multiplied by
     /// `factor`, so that tests can run a shorter version of it. Link rates and delays stay.
     public func scaled(by factor: Double) -> LabScenario {
         var scenario = self
-        scenario.timeline = self.timeline.map { LabLinkEvent(at: $0.at * factor, path: $0.path, $0.change) }
-        if var bulk = scenario.workload.bulk {
-            bulk.bytes = max(Int(Double(bulk.bytes) * factor), 1)
-            scenario.workload.bulk = bulk
+        scenario.timeline = self.timeline.map {
+            LabLinkEvent(at: $0.at * factor, path: $0.path, directions: $0.directions, $0.change)
         }
-        if var requests = scenario.workload.requests {
-            requests.duration *= factor
-            scenario.workload.requests = requests
-        }
+        scenario.workload = self.workload.scaled(by: factor)
         scenario.durationLimit *= factor
         return scenario
     }

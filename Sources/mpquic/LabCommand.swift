@@ -84,7 +84,8 @@ enum LabTable {
         let paths = scenario.paths.map { self.pad("MB " + $0.name, 14) }.joined()
         return self.pad("strategy", 13) + self.pad("done", 6) + self.pad("seconds", 9) + self.pad("Mbit/s", 9)
             + self.pad("p50 s", 8) + self.pad("p95 s", 8) + self.pad("p99 s", 8) + self.pad("stall s", 9)
-            + self.pad("max stall", 10) + paths + self.pad("metered MB", 12) + "migrated at s"
+            + self.pad("max stall", 10) + paths + self.pad("metered MB", 12) + self.pad("migrated at s", 14)
+            + "measures"
     }
 
     static func row(_ result: LabResult) -> String {
@@ -96,7 +97,15 @@ enum LabTable {
             + self.pad(result.completionP99.map { self.format($0, 3) } ?? "-", 8)
             + self.pad(self.format(result.totalStall, 2), 9) + self.pad(self.format(result.longestStall, 2), 10)
             + paths + self.pad(self.format(Double(result.meteredBytes) / 1e6, 2), 12)
-            + (result.migratedAt.map { self.format($0, 2) } ?? "-")
+            + self.pad(result.migratedAt.map { self.format($0, 2) } ?? "-", 14) + self.measures(result)
+    }
+
+    /// The run's workload measures as "key=value", sorted by key.
+    private static func measures(_ result: LabResult) -> String {
+        result.measures.keys.sorted().map { key in
+            let value = result.measures[key] ?? 0
+            return key + "=" + self.format(value, abs(value) >= 1_000 ? 0 : 3)
+        }.joined(separator: " ")
     }
 
     private static func pad(_ text: String, _ width: Int) -> String {
