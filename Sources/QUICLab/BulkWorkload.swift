@@ -25,7 +25,7 @@ final class BulkDownloadClient {
         if self.stream == nil {
             guard connection.isHandshakeComplete, let id = try? connection.openStream(.bidirectional) else { return }
             self.stream = id
-            let request = LabServerApplication.request(bytes: self.workload.bytes, interactive: false, size: 0)
+            let request = LabRequestLine(bytes: self.workload.bytes, interactive: false).encoded()
             _ = try? connection.write(request, to: id)
             try? connection.finish(id)
             recorder.begin(now: now)

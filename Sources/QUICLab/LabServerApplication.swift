@@ -1,8 +1,7 @@
 import QUICTransport
 
-/// The server side of every workload: each stream carries one request line, "GET <bytes> <kind>", padded to the
-/// request size; the server answers with that many bytes and finishes the stream. Kind "i" (interactive) marks
-/// the answer latency-sensitive for the multipath schedulers, "b" leaves it bulk.
+/// The server side of the download workloads in the simulator: each stream carries one ``LabRequestLine``; the
+/// server answers with that many bytes, latency-sensitive when the line says so, and finishes the stream.
 final class LabServerApplication {
     private struct Answer {
         var request: [UInt8] = []
@@ -53,20 +52,11 @@ final class LabServerApplication {
         guard let (_, fin) = try? connection.read(id, into: &self.readBuffer) else { return }
         answer.request.append(contentsOf: self.readBuffer)
         guard fin else { return }
-        let words = String(decoding: answer.request, as: UTF8.self).split(whereSeparator: \.isWhitespace)
-        guard words.count >= 3, words[0] == "GET", let bytes = Int(words[1]), bytes >= 0 else {
+        guard let line = LabRequestLine(parsing: answer.request) else {
             answer.remaining = 0
             return
         }
-        answer.remaining = bytes
-        let kind: SendIntent.Kind = words[2] == "i" ? .latencySensitive : .bulk
-        connection.setIntent(StreamSendIntent(kind: kind), for: id)
-    }
-
-    /// The request line a client sends for `bytes` of answer, padded with spaces to `size` bytes.
-    static func request(bytes: Int, interactive: Bool, size: Int) -> [UInt8] {
-        var line = Array("GET \(bytes) \(interactive ? "i" : "b")\r\n".utf8)
-        if line.count < size { line.append(contentsOf: [UInt8](repeating: 0x20, count: size - line.count)) }
-        return line
+        answer.remaining = line.bytes
+        connection.setIntent(StreamSendIntent(kind: line.interactive ? .latencySensitive : .bulk), for: id)
     }
 }

@@ -144,7 +144,7 @@ final class PlaybackClient {
               let id = try? connection.openStream(.bidirectional) else { return }
         let media = min(self.workload.chunkSeconds, buffer.clipSeconds - self.requested)
         let bytes = self.workload.bytes(ofMedia: media)
-        let request = LabServerApplication.request(bytes: bytes, interactive: false, size: 0)
+        let request = LabRequestLine(bytes: bytes, interactive: false).encoded()
         _ = try? connection.write(request, to: id)
         try? connection.finish(id)
         self.chunk = Chunk(id: id, start: now, mediaSeconds: media, bytes: bytes)

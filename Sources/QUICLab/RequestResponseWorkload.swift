@@ -57,8 +57,8 @@ final class RequestSeriesClient {
         guard self.current == nil, let due = self.nextRequest, now >= due, !self.isFinished(now: now),
               let id = try? connection.openStream(.bidirectional) else { return }
         connection.setIntent(StreamSendIntent(kind: .latencySensitive), for: id)
-        let request = LabServerApplication.request(bytes: self.workload.responseBytes, interactive: true,
-                                                   size: self.workload.requestBytes)
+        let request = LabRequestLine(bytes: self.workload.responseBytes, interactive: true)
+            .encoded(size: self.workload.requestBytes)
         _ = try? connection.write(request, to: id)
         try? connection.finish(id)
         self.current = (id, now)
