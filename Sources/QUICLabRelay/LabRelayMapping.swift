@@ -66,14 +66,20 @@ public enum LabRelayMapping {
             .unsupportedEvent(index: index, at: event.at, path: name, change: "\(event.change)", reason: reason)
         }
         let time = UInt64(max(event.at + timelineOffset, 0) * 1e9)
+        // Lab links run from the client (a) to the server (b): a to b is the relay's uplink.
+        let directions: RelayDirectionSelector
+        switch event.directions {
+        case .both: directions = .both
+        case .aToB: directions = .up
+        case .bToA: directions = .down
+        }
         func set(_ value: RelaySetting.Value) -> RelayChange {
-            RelayChange(time: time, path: name, action: .set(RelaySetting(directions: .both, value: value)))
+            RelayChange(time: time, path: name, action: .set(RelaySetting(directions: directions, value: value)))
         }
         switch event.change {
-        case .down:
-            return [RelayChange(time: time, path: name, action: .link(up: false))]
-        case .up:
-            return [RelayChange(time: time, path: name, action: .link(up: true))]
+        case .down, .up:
+            guard directions == .both else { throw refuse("the relay takes a path down or up in both directions only") }
+            return [RelayChange(time: time, path: name, action: .link(up: event.change == .up))]
         case .rate(let rate):
             guard let bits = Self.bitsPerSecond(rate) else { throw refuse("the rate is too large") }
             return [set(.rate(bits))]

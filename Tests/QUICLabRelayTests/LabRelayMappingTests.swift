@@ -143,13 +143,35 @@ struct LabRelayMappingTests {
         }
     }
 
-    @Test("the catalog's scenarios all map; only bulk and request workloads are accepted")
+    @Test("the catalog's download and request scenarios map; the other workloads are refused before a run")
     func catalog() throws {
+        var accepted: [String] = []
         for scenario in LabCatalog.scenarios {
-            #expect(scenario.workload.hasOnlyBulkAndRequests)
-            #expect(throws: Never.self) { try LabRealRunner.validate(scenario) }
+            if scenario.workload.hasOnlyBulkAndRequests {
+                #expect(throws: Never.self) { try LabRealRunner.validate(scenario) }
+                accepted.append(scenario.name)
+            } else {
+                #expect(throws: LabRelayError.self) { try LabRealRunner.validate(scenario) }
+            }
         }
+        #expect(accepted == ["voice-assistant", "high-speed-rail", "satellite-terrestrial", "5g-coverage-holes"])
         #expect(LabWorkload().hasOnlyBulkAndRequests)
+    }
+
+    @Test("a change to one direction maps to that direction; taking one direction down is refused")
+    func oneDirection() throws {
+        let rate = LabLinkEvent(at: 1, path: 0, directions: .aToB, .rate(250_000))
+        let changes = try LabRelayMapping.changes(for: rate, index: 0, in: Self.scenario(timeline: [rate]))
+        #expect(changes.count == 1)
+        guard case .set(let setting) = changes.first?.action else {
+            Issue.record("expected a setting, got \(changes)")
+            return
+        }
+        #expect(setting.directions == .up && setting.value == .rate(2_000_000))
+        let down = LabLinkEvent(at: 1, path: 0, directions: .bToA, .down)
+        #expect(throws: LabRelayError.self) {
+            try LabRelayMapping.changes(for: down, index: 0, in: Self.scenario(timeline: [down]))
+        }
     }
 
     @Test("the request line round-trips, pads to the request size and rejects malformed requests")
