@@ -49,15 +49,18 @@ extension LabScenarioSection {
         }
         guard !runs.isEmpty else { return "<p class=\"meta\">No runs to chart.</p>\n" }
         let panels = runs.map { run -> (LabResult, [LabChartLine]) in
+            // A path that fell silent before the others shows zeros to the end of the run.
+            let length = run.series.paths.map { down ? $0.down.count : $0.up.count }.max() ?? 0
             let lines = run.series.paths.enumerated().map { index, path in
-                LabChartLine(name: path.name, color: Self.pathColors[index % Self.pathColors.count], dash: nil,
-                             points: Self.smoothedMegabits(down ? path.down : path.up,
-                                                           binSeconds: run.series.binSeconds))
+                let bins = down ? path.down : path.up
+                let padded = bins + repeatElement(0, count: max(length - bins.count, 0))
+                return LabChartLine(name: path.name, color: Self.pathColors[index % Self.pathColors.count],
+                                    dash: nil, points: Self.smoothedMegabits(padded, binSeconds: run.series.binSeconds))
             }
             return (run, lines)
         }
         let xMax = runs.map { run in
-            Double(run.series.paths.map { max($0.down.count, $0.up.count) }.max() ?? 0) * run.series.binSeconds
+            Double(run.series.paths.map { down ? $0.down.count : $0.up.count }.max() ?? 0) * run.series.binSeconds
         }.max() ?? self.scenario.durationLimit
         let yMax = panels.flatMap { $0.1.flatMap { $0.points.map(\.1) } }.max() ?? 1
         let bands = self.timelineBands(until: xMax)

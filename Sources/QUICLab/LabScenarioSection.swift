@@ -56,7 +56,7 @@ struct LabScenarioSection {
         let hasRequests = self.aggregates.contains { $0.values[LabMeasure.p95] != nil }
         var columns: [(String, (LabAggregate) -> String)] = [
             ("completed", { "\($0.completedRuns)/\($0.runs)" }),
-            ("\(objective.label) mean", { $0.objective.map { unit.number($0.mean) } ?? "n/a" }),
+            ("\(objective.name)\(unit.symbol.isEmpty ? "" : " (\(unit.symbol))") mean", { $0.objective.map { unit.number($0.mean) } ?? "n/a" }),
             ("[min–max]", { $0.objective.map { "[\(unit.number($0.min))–\(unit.number($0.max))]" } ?? "" }),
             ("sd", { $0.objective.map { unit.number($0.standardDeviation) } ?? "" }),
             ("goodput Mbit/s", { Self.mean($0, LabMeasure.goodput) }),
