@@ -10,7 +10,8 @@ public enum LabFormat {
 
     /// `value` with about `digits` significant digits (whole numbers keep all of theirs).
     public static func significant(_ value: Double, _ digits: Int = 3) -> String {
-        guard value.isFinite, value != 0 else { return value == 0 ? "0" : Self.fixed(value, 0) }
+        // Rounding noise (a standard deviation of equal values) shows as 0, not as a string of zeros.
+        guard value.isFinite, abs(value) >= 1e-9 else { return value.isFinite ? "0" : Self.fixed(value, 0) }
         let magnitude = Int(log10(abs(value)).rounded(.down))
         return Self.fixed(value, digits - 1 - magnitude)
     }

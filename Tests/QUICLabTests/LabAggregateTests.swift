@@ -126,5 +126,6 @@ struct LabAggregateTests {
         #expect(LabUnit(label: nil, key: "lte-share").format(0.25) == "0.250")
         #expect(LabUnit.seconds.format(12.346) == "12.35 s")
         #expect(LabFormat.percent(0.686) == "69%")
+        #expect(LabUnit.bitsPerSecond.number(1.9e-10) == "0")
     }
 }
