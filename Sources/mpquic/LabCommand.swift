@@ -6,7 +6,7 @@ import QUICLab
 struct Lab: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Compare single-path QUIC, migration and multipath schedulers on simulated use cases.",
-        subcommands: [LabListCommand.self, LabRunCommand.self]
+        subcommands: [LabListCommand.self, LabRunCommand.self, LabReportCommand.self]
     )
 }
 
