@@ -40,18 +40,24 @@ public struct LabAggregate: Sendable, Hashable, Codable {
     public var completionText: String { "\(self.completedRuns)/\(self.runs) completed" }
 
     /// The best of `aggregates` on the objective's mean (lower or higher as `lowerIsBetter` says). Only strategies
-    /// whose runs all completed compete, unless none did; a tie goes to the first in `aggregates`' order.
+    /// whose runs all completed compete, unless none did; on a tie the one that used fewer metered bytes wins (the
+    /// same result for less money), then the first in `aggregates`' order.
     public static func best(of aggregates: [LabAggregate], lowerIsBetter: Bool) -> LabAggregate? {
         let measured = aggregates.filter { $0.objective != nil }
         let completed = measured.filter(\.allCompleted)
         var best: LabAggregate?
         for candidate in completed.isEmpty ? measured : completed {
             guard let mean = candidate.objective?.mean else { continue }
-            guard let current = best?.objective?.mean else {
+            guard let incumbent = best, let current = incumbent.objective?.mean else {
                 best = candidate
                 continue
             }
-            if lowerIsBetter ? mean < current : mean > current { best = candidate }
+            if mean == current {
+                let metered = candidate.values[LabMeasure.meteredBytes]?.mean ?? 0
+                if metered < incumbent.values[LabMeasure.meteredBytes]?.mean ?? 0 { best = candidate }
+            } else if lowerIsBetter ? mean < current : mean > current {
+                best = candidate
+            }
         }
         return best
     }

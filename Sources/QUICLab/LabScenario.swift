@@ -29,13 +29,19 @@ public struct LabPath: Sendable, Hashable {
     }
 
     /// One direction of `megabits` per second and `oneWayMilliseconds` of delay, with a queue of `queueMilliseconds`
-    /// at that rate (at least 30 kB).
-    public static func link(megabits: Double, oneWayMilliseconds: UInt64,
-                            queueMilliseconds: Double = 100) -> LinkParameters {
+    /// at that rate (at least 30 kB) and independent random loss of `loss` (``residualLoss`` by default).
+    public static func link(megabits: Double, oneWayMilliseconds: UInt64, queueMilliseconds: Double = 100,
+                            loss: Double = Self.residualLoss) -> LinkParameters {
         let rate = UInt64(megabits * 1e6 / 8)
         let queue = max(Int(Double(rate) * queueMilliseconds / 1_000), 30_000)
-        return LinkParameters(rate: rate, delay: .milliseconds(oneWayMilliseconds), queueCapacity: queue)
+        return LinkParameters(rate: rate, delay: .milliseconds(oneWayMilliseconds), queueCapacity: queue,
+                              loss: loss > 0 ? .bernoulli(probability: loss) : .none)
     }
+
+    /// The random loss every lab link has unless a scenario says otherwise: 0.01% of datagrams, a little of what
+    /// radio links leave after their own retransmissions. It is drawn from the run's seed, so runs with different
+    /// seeds differ and the report's spread means something, while each seed stays reproducible.
+    public static let residualLoss = 0.000_1
 }
 
 /// A change to one of the scenario's paths, `at` seconds after the start of the run.

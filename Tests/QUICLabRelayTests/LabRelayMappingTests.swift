@@ -39,10 +39,11 @@ struct LabRelayMappingTests {
         #expect(configuration.seed == 7)
         let wifi = configuration.paths[0]
         for direction in [wifi.up, wifi.down] {
-            #expect(direction == RelayDirectionParameters(rate: 30_000_000, delay: 10_000_000, queue: 375_000))
+            #expect(direction == RelayDirectionParameters(rate: 30_000_000, delay: 10_000_000,
+                                                          loss: LabPath.residualLoss, queue: 375_000))
         }
         #expect(configuration.paths[1].down == RelayDirectionParameters(rate: 10_000_000, delay: 25_000_000,
-                                                                         queue: 125_000))
+                                                                         loss: LabPath.residualLoss, queue: 125_000))
         #expect(configuration.timeline.changes == [
             RelayChange(time: 10_000_000_000, path: "wifi",
                         action: .set(RelaySetting(directions: .both, value: .rate(2_000_000)))),

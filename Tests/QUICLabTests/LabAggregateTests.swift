@@ -102,6 +102,18 @@ struct LabAggregateTests {
         #expect(LabAggregate.best(of: [], lowerIsBetter: true) == nil)
     }
 
+    @Test("on a tie the strategy that used fewer metered bytes wins")
+    func tieGoesToTheCheaper() {
+        let make = { (strategy: String, metered: Double) in
+            LabAggregate(scenario: "s", strategy: strategy, runs: 1, completedRuns: 1,
+                         objective: LabStatistic(count: 1, mean: 0, min: 0, max: 0, standardDeviation: 0),
+                         values: [LabMeasure.meteredBytes: LabStatistic(count: 1, mean: metered, min: metered,
+                                                                        max: metered, standardDeviation: 0)])
+        }
+        let tied = [make("single-lte", 5e6), make("migration", 2.5e6), make("costaware", 1.9e6), make("x", 1.9e6)]
+        #expect(LabAggregate.best(of: tied, lowerIsBetter: true)?.strategy == "costaware")
+    }
+
     @Test("margins in both directions")
     func margins() {
         let lower = LabMargin(winner: 0.38, reference: 1.24, lowerIsBetter: true)
