@@ -14,16 +14,11 @@ extension LabResult {
         let start = recorder.firstRequest ?? 0
         let seconds = max(end - start, 0)
         return LabResult(
-            scenario: scenario.name, strategy: strategy.name(in: scenario), seed: seed, completed: completed,
-            seconds: seconds, goodputBitsPerSecond: seconds > 0 ? Double(recorder.bytesRead) * 8 / seconds : 0,
-            bytesReceived: recorder.bytesRead, requestsIssued: requestsIssued,
-            requestsCompleted: recorder.completions.count,
-            completionP50: LabResult.percentile(50, of: completions),
-            completionP95: LabResult.percentile(95, of: completions),
-            completionP99: LabResult.percentile(99, of: completions),
-            totalStall: recorder.totalStall, longestStall: recorder.longestStall, stallCount: recorder.stallCount,
-            bytesPerPath: bytesPerPath, meteredBytes: bytesPerPath.filter(\.metered).reduce(0) { $0 + $1.bytes },
-            migratedAt: migratedAt, completionTimes: completions, measures: [:], series: series)
+            scenario: scenario, strategy: strategy, seed: seed, completed: completed, seconds: seconds,
+            bytesRead: recorder.bytesRead, requestsIssued: requestsIssued,
+            requestsCompleted: recorder.completions.count, completionTimes: completions,
+            stalls: (recorder.totalStall, recorder.longestStall, recorder.stallCount), bytesPerPath: bytesPerPath,
+            migratedAt: migratedAt, measures: [:], series: series)
     }
 }
 

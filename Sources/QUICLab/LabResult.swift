@@ -67,6 +67,38 @@ public struct LabResult: Sendable, Hashable, Codable {
     }
 }
 
+extension LabResult {
+    /// A run's result from what it measured, derived the same way for simulated and real runs: goodput is
+    /// `bytesRead` over `seconds`, the percentiles are over `completionTimes` (a request still open at the end
+    /// included, with the time it had waited), metered bytes are the metered interfaces' bytes.
+    init(scenario: LabScenario, strategy: LabStrategy, seed: UInt64, completed: Bool, seconds: Double, bytesRead: Int,
+         requestsIssued: Int, requestsCompleted: Int, completionTimes: [Double],
+         stalls: (total: Double, longest: Double, count: Int), bytesPerPath: [LabPathBytes], migratedAt: Double?,
+         measures: [String: Double], series: LabSeries) {
+        self.scenario = scenario.name
+        self.strategy = strategy.name(in: scenario)
+        self.seed = seed
+        self.completed = completed
+        self.seconds = seconds
+        self.goodputBitsPerSecond = seconds > 0 ? Double(bytesRead) * 8 / seconds : 0
+        self.bytesReceived = bytesRead
+        self.requestsIssued = requestsIssued
+        self.requestsCompleted = requestsCompleted
+        self.completionP50 = Self.percentile(50, of: completionTimes)
+        self.completionP95 = Self.percentile(95, of: completionTimes)
+        self.completionP99 = Self.percentile(99, of: completionTimes)
+        self.totalStall = stalls.total
+        self.longestStall = stalls.longest
+        self.stallCount = stalls.count
+        self.bytesPerPath = bytesPerPath
+        self.meteredBytes = bytesPerPath.filter(\.metered).reduce(0) { $0 + $1.bytes }
+        self.migratedAt = migratedAt
+        self.completionTimes = completionTimes
+        self.measures = measures
+        self.series = series
+    }
+}
+
 /// Keys of the values a run reports (``LabResult/value(of:)``): the common ones, and the ones workloads add to
 /// ``LabResult/measures``.
 public enum LabMeasure {

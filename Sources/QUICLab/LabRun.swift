@@ -136,19 +136,11 @@ final class LabRun {
         let stalls = self.playback.map { ($0.rebufferSeconds, $0.longestRebuffer, $0.rebufferCount) }
             ?? (self.recorder.totalStall.seconds, self.recorder.longestStall.seconds, self.recorder.stallCount)
         return LabResult(
-            scenario: self.scenario.name, strategy: self.strategy.name(in: self.scenario), seed: self.seed,
-            completed: self.finishedAt != nil, seconds: seconds,
-            goodputBitsPerSecond: seconds > 0 ? Double(bytesRead) * 8 / seconds : 0,
-            bytesReceived: bytesRead, requestsIssued: self.requests?.issued ?? 0,
-            requestsCompleted: self.recorder.completions.count,
-            completionP50: LabResult.percentile(50, of: completions),
-            completionP95: LabResult.percentile(95, of: completions),
-            completionP99: LabResult.percentile(99, of: completions),
-            totalStall: stalls.0, longestStall: stalls.1, stallCount: stalls.2, bytesPerPath: perPath,
-            meteredBytes: perPath.filter(\.metered).reduce(0) { $0 + $1.bytes },
-            migratedAt: self.migratedAt.map { ($0 - .zero).seconds }, completionTimes: completions,
-            measures: self.measures(perPath: perPath),
-            series: self.series)
+            scenario: self.scenario, strategy: self.strategy, seed: self.seed, completed: self.finishedAt != nil,
+            seconds: seconds, bytesRead: bytesRead, requestsIssued: self.requests?.issued ?? 0,
+            requestsCompleted: self.recorder.completions.count, completionTimes: completions, stalls: stalls,
+            bytesPerPath: perPath, migratedAt: self.migratedAt.map { ($0 - .zero).seconds },
+            measures: self.measures(perPath: perPath), series: self.series)
     }
 
     /// The workloads' own measures, and the metered share of the bytes when an interface is metered.
