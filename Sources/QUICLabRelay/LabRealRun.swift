@@ -6,8 +6,8 @@ import Synchronization
 
 /// The client side of one real run: connects on the strategy's first interface through its relay path, opens the
 /// second path (multipath) or migrates to the other interface when the first falls silent (migration), runs the
-/// workload and measures it until it completes or the scenario's duration limit passes. Time zero is when ``run()``
-/// starts (just after the relay started).
+/// workload and measures it until it completes or the scenario's duration limit passes. Time zero is when the relay
+/// starts, just before the client connects.
 struct LabRealRun {
     var scenario: LabScenario
     var strategy: LabStrategy
@@ -17,14 +17,16 @@ struct LabRealRun {
     var relayPorts: [Int]
     var configuration: QUICConfiguration
 
-    func run() async throws -> LabResult {
-        let origin = ContinuousClock.now
-        let workloads = LabRealWorkloads(origin: origin, stallThreshold: self.scenario.stallThreshold)
+    /// Binds the client's socket, calls `startTheClock` (which starts the relay and its timeline) and connects.
+    func run(startingTheClock startTheClock: () -> Void) async throws -> LabResult {
         let deadline = self.scenario.durationLimit
         var first = 0
         if case .singlePath(let index) = self.strategy, self.scenario.paths.indices.contains(index) { first = index }
         let client = try await QUICEndpoint.client(host: LabRealRunner.clientHosts[first],
                                                    configuration: self.configuration)
+        startTheClock()
+        let origin = ContinuousClock.now
+        let workloads = LabRealWorkloads(origin: origin, stallThreshold: self.scenario.stallThreshold)
         // A handshake that cannot complete (the first path down for good) ends with the run.
         let watchdog = Task {
             try await Task.sleep(until: origin + .milliseconds(Int64(deadline * 1_000) + 1_000), clock: .continuous)

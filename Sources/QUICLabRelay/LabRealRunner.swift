@@ -10,8 +10,9 @@ import QUICTransport
 /// and 127.0.0.3, with the interface's rates, delays, queues and loss, and the scenario's timeline), and a client
 /// whose interfaces are 127.0.0.1 and 127.0.0.4, each reaching the server through its own relay path.
 ///
-/// Time zero of a run, the one the timeline counts from, is the relay's start; the client connects at once (the
-/// simulated client connects at virtual time zero). A run lasts until its workload completes or the scenario's
+/// Time zero of a run, the one the timeline counts from, is the relay's start, just before the client connects (the
+/// simulated client connects at virtual time zero): setting up the server, the relay and the client's socket takes
+/// no time from the scenario. A run lasts until its workload completes or the scenario's
 /// duration limit passes, in real time.
 public enum LabRealRunner {
     public static let serverHost = "127.0.0.1"
@@ -57,13 +58,17 @@ public enum LabRealRunner {
         let run = LabRealRun(scenario: scenario, strategy: strategy, seed: seed, identity: identity,
                              relayPorts: relay.listeningAddresses.map { Int($0.port) },
                              configuration: Self.configuration(scenario, strategy: strategy))
-        relay.start()
+        var started = false
         let result: Result<LabResult, any Error>
         do {
-            result = .success(try await run.run())
+            result = .success(try await run.run(startingTheClock: {
+                relay.start()
+                started = true
+            }))
         } catch {
             result = .failure(error)
         }
+        if !started { relay.start() }
         relay.stop()
         let relayStatistics = relay.waitUntilStopped()
         await server.close()

@@ -76,6 +76,25 @@ struct EndpointSocketTests {
         await client.close()
     }
 
+    @Test("a second endpoint cannot bind a port in use: it fails with a socket error instead of sharing the port")
+    func portInUse() async throws {
+        let identity = try DevelopmentCertificate.generate(now: Date())
+        let first = try await QUICEndpoint.server(host: "127.0.0.1", port: 0, configuration: clientConfiguration(),
+                                                  options: QUICServerOptions(identity: identity))
+        let port = Int(try #require(first.localAddress).port)
+        // Two sockets sharing a port split its datagrams between them: a client would reach the wrong server.
+        await #expect {
+            let second = try await QUICEndpoint.server(host: "127.0.0.1", port: port,
+                                                       configuration: clientConfiguration(),
+                                                       options: QUICServerOptions(identity: identity))
+            await second.close()
+        } throws: { error in
+            guard case QUICError.socket(let reason) = error else { return false }
+            return reason.contains("cannot bind UDP 127.0.0.1:\(port)")
+        }
+        await first.close()
+    }
+
     @Test("an unresolvable host and a bad port are typed errors")
     func badAddresses() async throws {
         let client = try await QUICEndpoint.client(configuration: clientConfiguration())

@@ -100,7 +100,6 @@ final class EndpointDriver: @unchecked Sendable {
         let slotSize = offload ? 65_536 : 2_048
         let bufferSize = self.configuration.socketBufferSize
         let bootstrap = DatagramBootstrap(group: self.loop)
-            .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelOption(.explicitCongestionNotification, value: true)
             .channelOption(.receivePacketInfo, value: true)
             .channelOption(.datagramVectorReadMessageCount, value: batch)
