@@ -28,13 +28,18 @@ struct LabUseCaseTests {
         #expect(try #require(costAware.value(of: LabMeasure.meteredShare)) < 0.5)
     }
 
-    @Test("short video: multipath lowers the p99 chunk time of the congested Wi-Fi")
+    @Test("short video: multipath lowers the p99 chunk time of the congested Wi-Fi; ECF keeps chunk tails off it")
     func shortVideo() throws {
         let scenario = LabCatalog.shortVideo.scaled(by: 0.5)
         let wifi = try self.run(scenario, .singlePath(0))
         let minRTT = try self.run(scenario, .multipath(.minRTT))
+        let ecf = try self.run(scenario, .multipath(.ecf))
         #expect(minRTT.completed)
+        #expect(ecf.completed)
         #expect(try #require(minRTT.completionP99) < (try #require(wifi.completionP99)))
+        // MinRTT spills chunk tails onto the Wi-Fi's deep queue when the 4G window fills; ECF waits for the 4G.
+        #expect(try #require(ecf.completionP99) < (try #require(minRTT.completionP99)) * 0.6)
+        #expect(try #require(ecf.completionP95) < (try #require(minRTT.completionP95)) * 0.6)
     }
 
     @Test("live uplink: multipath has fewer late frames than the better carrier alone")

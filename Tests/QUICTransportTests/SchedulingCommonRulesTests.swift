@@ -79,7 +79,9 @@ struct SchedulingCommonRulesTests {
         #expect(try SchedulerKind(parsing: " RoundRobin ") == .roundRobin)
         #expect(try SchedulerKind(parsing: "costaware") == .costAware)
         #expect(SchedulerKind.default == .minRTT)
-        #expect(SchedulerKind.validNames == ["minrtt", "roundrobin", "redundant", "backup", "interactive", "costaware"])
+        #expect(try SchedulerKind(parsing: "ECF") == .ecf)
+        #expect(SchedulerKind.validNames
+            == ["minrtt", "roundrobin", "redundant", "backup", "interactive", "costaware", "ecf"])
         do {
             _ = try SchedulerKind(parsing: "fastest")
             Issue.record("parsing an unknown name must throw")
@@ -87,7 +89,7 @@ struct SchedulingCommonRulesTests {
             #expect(error.name == "fastest")
             #expect(error.validNames == SchedulerKind.validNames)
             let expected = "unknown scheduler \"fastest\"; valid names: "
-                + "minrtt, roundrobin, redundant, backup, interactive, costaware"
+                + "minrtt, roundrobin, redundant, backup, interactive, costaware, ecf"
             #expect(error.description == expected)
         }
         #expect(throws: SchedulerKindError.self) { try SchedulerKind(parsing: "") }

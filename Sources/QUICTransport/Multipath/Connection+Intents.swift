@@ -50,10 +50,13 @@ extension Connection {
     /// The intent the next packet of connection frames carries: that of the stream served next, else that of the
     /// next datagram, else bulk.
     func nextPacketIntent(size: Int) -> SendIntent {
-        if self.streams.hasPendingFrames, let stream = self.streams.nextStreamToSend,
-           let intent = self.streamIntents[stream] {
+        if self.streams.hasPendingFrames, let stream = self.streams.nextStreamToSend {
+            let queued = self.streams.unsentBytes(of: stream)
+            guard let intent = self.streamIntents[stream] else {
+                return SendIntent(kind: .bulk, packetClass: .streamData, size: size, queuedBytes: queued)
+            }
             return SendIntent(kind: intent.kind, packetClass: .streamData, size: size,
-                              deadline: intent.deadline?.nanosecondsSinceOrigin)
+                              deadline: intent.deadline?.nanosecondsSinceOrigin, queuedBytes: queued)
         }
         if !self.streams.hasPendingFrames, self.datagramsToSendHead < self.datagramsToSend.count {
             return SendIntent(kind: self.datagramsToSend[self.datagramsToSendHead].kind, packetClass: .datagram,

@@ -133,6 +133,7 @@ extension Connection {
             smoothedRTT: UInt64(max(rtt.smoothedRTT.nanoseconds, 0)),
             rttVariance: UInt64(max(rtt.rttVariation.nanoseconds, 0)),
             minRTT: UInt64(max(rtt.minRTT.nanoseconds, 0)),
+            latestRTT: UInt64(max(rtt.latestRTT.nanoseconds, 0)),
             congestionWindow: path.recovery.congestionWindow, bytesInFlight: path.recovery.bytesInFlight,
             pacingBudget: pacingBudget, recentLossRate: path.multipath.recentLossRate,
             consecutivePTOs: path.recovery.ptoCount, cost: path.multipath.cost, label: path.multipath.label,

@@ -33,6 +33,12 @@ extension StreamManager {
         self.scheduler.peek().map { StreamID(rawValue: $0) }
     }
 
+    /// The bytes of `stream` written and not yet sent (lost bytes waiting to be sent again not included); nil
+    /// for a stream that has no sending part.
+    public func unsentBytes(of stream: StreamID) -> Int? {
+        self.streams[stream].map { Int(clamping: $0.sendBuffer.unsentCount) }
+    }
+
     /// A copy of the STREAM frame `record` describes, while its bytes are still buffered (redundant sending on
     /// another path); nil for other records or released data.
     public func copyOfStreamFrame(_ record: StreamFrameRecord) -> Frame? {

@@ -179,4 +179,28 @@ struct MultipathSchedulingTests {
         #expect(redundant >= 0.95, "redundant on time \(redundant)")
         #expect(redundant > single + 0.03, "redundant \(redundant), one path \(single)")
     }
+
+    @Test("ecf: a download over 20 Mbit/s at 20 ms and 4 Mbit/s at 200 ms ends sooner than with minRTT, with less on the slow path; a long one still aggregates",
+          arguments: [1_500_000, 6_000_000])
+    func ecfEndsSooner(size: Int) throws {
+        func run(_ kind: SchedulerKind) throws -> (seconds: Double, slowBytes: Int) {
+            var server = MultipathConfiguration()
+            server.scheduler = kind
+            let harness = try MultipathHarness(size: size, first: Links.link(megabits: 20, rtt: 20),
+                                               second: Links.link(megabits: 4, rtt: 200), multipath: server)
+            harness.runDownload(deadline: .zero + .seconds(60))
+            #expect(harness.application.hashesMatch)
+            return (try #require(harness.downloadSeconds), harness.serverBytes(onLink: MultipathHarness.secondLink))
+        }
+        let ecf = try run(.ecf)
+        let minRTT = try run(.minRTT)
+        print("\(size) B: ecf \(ecf.seconds) s, \(ecf.slowBytes) B slow; minrtt \(minRTT.seconds) s, \(minRTT.slowBytes) B slow")
+        // MinRTT's last bytes on the slow path arrive up to 100 ms after the fast path's.
+        #expect(ecf.seconds < minRTT.seconds)
+        #expect(ecf.slowBytes < minRTT.slowBytes)
+        if size >= 6_000_000 {
+            // Faster than the fast path's 20 Mbit/s alone: the slow path carries part of a long transfer.
+            #expect(Double(size) * 8 / ecf.seconds > 20e6, "\(ecf.seconds) s")
+        }
+    }
 }

@@ -12,6 +12,7 @@ public enum BuiltInScheduler: PacketScheduler, Sendable {
     case backup(BackupScheduler)
     case interactive(InteractiveScheduler)
     case costAware(CostAwareScheduler)
+    case ecf(ECFScheduler)
 
     /// Which scheduler this is.
     public var kind: SchedulerKind {
@@ -22,6 +23,7 @@ public enum BuiltInScheduler: PacketScheduler, Sendable {
         case .backup: return .backup
         case .interactive: return .interactive
         case .costAware: return .costAware
+        case .ecf: return .ecf
         }
     }
 
@@ -51,6 +53,10 @@ public enum BuiltInScheduler: PacketScheduler, Sendable {
             let decision = scheduler.choosePaths(for: intent, paths: paths, now: now)
             self = .costAware(scheduler)
             return decision
+        case .ecf(var scheduler):
+            let decision = scheduler.choosePaths(for: intent, paths: paths, now: now)
+            self = .ecf(scheduler)
+            return decision
         }
     }
 
@@ -67,6 +73,7 @@ public enum BuiltInScheduler: PacketScheduler, Sendable {
         case .backup(let value): self = .backup(run(value))
         case .interactive(let value): self = .interactive(run(value))
         case .costAware(let value): self = .costAware(run(value))
+        case .ecf(let value): self = .ecf(run(value))
         }
     }
 
@@ -83,6 +90,7 @@ public enum BuiltInScheduler: PacketScheduler, Sendable {
         case .backup(let value): self = .backup(run(value))
         case .interactive(let value): self = .interactive(run(value))
         case .costAware(let value): self = .costAware(run(value))
+        case .ecf(let value): self = .ecf(run(value))
         }
     }
 
@@ -99,6 +107,7 @@ public enum BuiltInScheduler: PacketScheduler, Sendable {
         case .backup(let value): self = .backup(run(value))
         case .interactive(let value): self = .interactive(run(value))
         case .costAware(let value): self = .costAware(run(value))
+        case .ecf(let value): self = .ecf(run(value))
         }
     }
 }

@@ -50,6 +50,9 @@ public struct PathSnapshot: Sendable, Hashable {
     public var rttVariance: UInt64
     /// Minimum RTT seen (RFC 9002 §5.2 `min_rtt`).
     public var minRTT: UInt64
+    /// The last RTT sample (RFC 9002 §5.1 `latest_rtt`): a path that just got slower shows it here first, the
+    /// smoothed RTT follows over several samples.
+    public var latestRTT: UInt64
     public var congestionWindow: Int
     public var bytesInFlight: Int
     /// Bytes the pacer lets leave right now.
@@ -78,6 +81,7 @@ public struct PathSnapshot: Sendable, Hashable {
         smoothedRTT: UInt64,
         rttVariance: UInt64 = 0,
         minRTT: UInt64? = nil,
+        latestRTT: UInt64? = nil,
         congestionWindow: Int,
         bytesInFlight: Int = 0,
         pacingBudget: Int = .max,
@@ -96,6 +100,7 @@ public struct PathSnapshot: Sendable, Hashable {
         self.smoothedRTT = smoothedRTT
         self.rttVariance = rttVariance
         self.minRTT = minRTT ?? smoothedRTT
+        self.latestRTT = latestRTT ?? smoothedRTT
         self.congestionWindow = congestionWindow
         self.bytesInFlight = bytesInFlight
         self.pacingBudget = pacingBudget

@@ -8,6 +8,7 @@ public enum SchedulerKind: String, Sendable, Hashable, CaseIterable, CustomStrin
     case backup = "backup"
     case interactive = "interactive"
     case costAware = "costaware"
+    case ecf = "ecf"
 
     /// The default scheduler.
     public static let `default` = SchedulerKind.minRTT
@@ -21,7 +22,7 @@ public enum SchedulerKind: String, Sendable, Hashable, CaseIterable, CustomStrin
     public static var validNames: [String] { SchedulerKind.allCases.map(\.cliName) }
 
     /// Parses a command-line spelling ("minrtt", "roundrobin", "redundant", "backup", "interactive",
-    /// "costaware"); letter case and surrounding white space are ignored.
+    /// "costaware", "ecf"); letter case and surrounding white space are ignored.
     public init(parsing name: String) throws(SchedulerKindError) {
         let normalized = name.trimmingWhitespace().lowercased()
         guard let kind = SchedulerKind(rawValue: normalized) else {
@@ -45,6 +46,8 @@ public enum SchedulerKind: String, Sendable, Hashable, CaseIterable, CustomStrin
             return .interactive(InteractiveScheduler())
         case .costAware:
             return .costAware(CostAwareScheduler(targetRate: options.targetRate, meteredBudget: options.meteredBudget))
+        case .ecf:
+            return .ecf(ECFScheduler())
         }
     }
 }

@@ -45,6 +45,9 @@ public struct SendIntent: Sendable, Hashable {
     public var isRetransmission: Bool
     /// The path the lost copy travelled on, if known.
     public var lostOnPath: PathID?
+    /// Bytes of the same data waiting to be sent, this packet's included (the unsent rest of the stream served
+    /// next), when known: what the ``ECFScheduler`` weighs a fast path's wait against.
+    public var queuedBytes: Int?
 
     public init(
         kind: Kind = .bulk,
@@ -52,7 +55,8 @@ public struct SendIntent: Sendable, Hashable {
         size: Int,
         deadline: UInt64? = nil,
         isRetransmission: Bool = false,
-        lostOnPath: PathID? = nil
+        lostOnPath: PathID? = nil,
+        queuedBytes: Int? = nil
     ) {
         self.kind = kind
         self.packetClass = packetClass ?? (isRetransmission ? .retransmission : .streamData)
@@ -60,6 +64,7 @@ public struct SendIntent: Sendable, Hashable {
         self.deadline = deadline
         self.isRetransmission = isRetransmission
         self.lostOnPath = lostOnPath
+        self.queuedBytes = queuedBytes
     }
 
     /// The pinned path, if the intent is pinned.
