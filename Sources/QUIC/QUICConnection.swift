@@ -80,14 +80,17 @@ public final class QUICConnection: Sendable {
         return QUICStream(connection: self, id: id)
     }
 
-    /// Sends one DATAGRAM frame (unreliable: it may be lost; it is never retransmitted).
+    /// Sends one DATAGRAM frame (unreliable: it may be lost; it is never retransmitted). It waits in the
+    /// connection's queue until a path can carry it: `transport.datagramSendQueueLimit` bounds that queue (the
+    /// oldest waiting one is dropped) and `transport.datagramMaxQueueDelay`, when set, drops one that waited longer;
+    /// ``statistics()`` counts both.
     ///
     /// - Parameter intent: with multipath, how the datagram is placed: `.redundant` sends a copy on every usable
     ///   path, `.pinned(path)` only on that path, `.latencySensitive` on the fastest path that can send now.
     public func sendDatagram(_ bytes: [UInt8], intent: SendIntent.Kind = .bulk) async throws {
-        try await self.driver.withSlot(self.handle) { slot in
+        try await self.driver.withSlot(self.handle) { [driver] slot in
             do throws(DatagramError) {
-                try slot.connection.sendDatagram(bytes, intent: intent)
+                try slot.connection.sendDatagram(bytes, intent: intent, now: driver.now())
             } catch {
                 switch error {
                 case .notSupportedByPeer: throw QUICError.datagramTooLarge(maximum: 0)

@@ -17,6 +17,13 @@ public struct QUICConnectionStatistics: Sendable, Hashable {
     public var packetsReceived: UInt64
     public var packetsLost: UInt64
     public var keyUpdates: UInt64
+    /// DATAGRAM frames sent and received.
+    public var datagramFramesSent: UInt64
+    public var datagramFramesReceived: UInt64
+    /// DATAGRAMs dropped before sending: the send queue was full (its oldest went), or one waited longer than
+    /// `transport.datagramMaxQueueDelay`.
+    public var datagramsDroppedWhenFull: UInt64
+    public var datagramsExpired: UInt64
     /// The TLS session was resumed from a ticket.
     public var resumed: Bool
     /// nil when no 0-RTT was attempted.
@@ -46,6 +53,10 @@ public struct QUICConnectionStatistics: Sendable, Hashable {
         self.packetsReceived = stats.packetsReceived
         self.packetsLost = stats.packetsLost
         self.keyUpdates = stats.keyUpdates
+        self.datagramFramesSent = stats.datagramFramesSent
+        self.datagramFramesReceived = stats.datagramFramesReceived
+        self.datagramsDroppedWhenFull = stats.datagramsDroppedWhenFull
+        self.datagramsExpired = stats.datagramsExpired
         self.resumed = connection.isResumedSession
         self.earlyDataAccepted = slot.earlyDataAccepted
         self.retried = connection.retrySourceConnectionID != nil

@@ -4,7 +4,9 @@ import QUICTransport
 /// A UDP tunnel (hybrid access, ATSSS, CONNECT-UDP): the server, the tunnel's network end, forwards a constant
 /// `offeredRate` of UDP packets to the client as QUIC DATAGRAM frames (RFC 9221) of `datagramBytes` each, for
 /// `duration` seconds, in bursts every `tick` seconds. DATAGRAMs are never retransmitted: what the paths cannot carry
-/// is lost. The run ends `drain` seconds after the offer stops, so that datagrams in flight can arrive.
+/// is lost. The run ends `drain` seconds after the offer stops, so that datagrams in flight can arrive. With
+/// `maxQueueDelay` set, the gateway's connection drops a packet that waited that long to leave
+/// (``ConnectionConfiguration/datagramMaxQueueDelay``), as a tunnel should: late packets are worth less than none.
 ///
 /// Measures: the aggregate rate (distinct datagram bytes that reached the client while the offer lasted x 8 over
 /// `duration`), the datagram loss fraction (offered datagrams that never arrived, drain included) and the one-way
@@ -17,9 +19,11 @@ public struct DatagramTunnelWorkload: Sendable, Hashable {
     public var duration: Double
     public var tick: Double
     public var drain: Double
+    /// Seconds a packet may wait in the sender's DATAGRAM queue; nil: no limit but the queue's length.
+    public var maxQueueDelay: Double?
 
     public init(offeredRate: Double, datagramBytes: Int = 1_100, duration: Double, tick: Double = 0.005,
-                drain: Double = 1) {
+                drain: Double = 1, maxQueueDelay: Double? = nil) {
         precondition(offeredRate > 0 && datagramBytes >= StampedPayload.headerBytes && duration > 0 && tick > 0,
                      "a tunnel carries something")
         self.offeredRate = offeredRate
@@ -27,6 +31,7 @@ public struct DatagramTunnelWorkload: Sendable, Hashable {
         self.duration = duration
         self.tick = tick
         self.drain = drain
+        self.maxQueueDelay = maxQueueDelay
     }
 
     /// Datagrams offered over the whole duration.
@@ -61,7 +66,7 @@ final class TunnelGateway {
         while self.offered < due {
             let packet = StampedPayload.encode(sequence: self.offered, producedAt: now, size: self.workload.datagramBytes)
             do {
-                try connection.sendDatagram(packet)
+                try connection.sendDatagram(packet, now: now.quicInstant)
             } catch {
                 self.refused += 1
             }

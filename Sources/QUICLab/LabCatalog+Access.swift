@@ -72,7 +72,8 @@ extension LabCatalog {
     /// The tunnel's network end offers 24 Mbit/s of 1,100-byte packets to the customer for 10 s. DSL: 16 Mbit/s down,
     /// 2 Mbit/s up, 12 ms one way, free. LTE: 20 Mbit/s down, 5 Mbit/s up, 30 ms one way, metered. DSL alone loses a
     /// third of the offer; LTE should carry only the excess. The cost-aware scheduler targets the offered rate (3 MB/s)
-    /// with a 15 MB budget for LTE (the 10 MB of excess and half as much again).
+    /// with a 15 MB budget for LTE (the 10 MB of excess and half as much again). A packet that waits 200 ms to leave
+    /// the gateway is dropped there rather than delivered late.
     public static var hybridAccess: LabScenario {
         let dsl = LabPath(name: "dsl", uplink: LabPath.link(megabits: 2, oneWayMilliseconds: 12),
                           downlink: LabPath.link(megabits: 16, oneWayMilliseconds: 12))
@@ -82,7 +83,8 @@ extension LabCatalog {
             name: "hybrid-access",
             summary: "UDP tunnel in DATAGRAMs offering 24 Mbit/s for 10 s; DSL 16 Mbit/s free + LTE 20 Mbit/s metered",
             paths: [dsl, lte], timeline: [],
-            workload: LabWorkload(tunnel: DatagramTunnelWorkload(offeredRate: 24_000_000, duration: 10)),
+            workload: LabWorkload(tunnel: DatagramTunnelWorkload(offeredRate: 24_000_000, duration: 10,
+                                                                 maxQueueDelay: 0.2)),
             metrics: [.goodput, .bytesPerPath, .cost],
             objective: LabObjective(measure: LabMeasure.aggregateRate, label: "aggregate rate (bit/s)",
                                     lowerIsBetter: false),

@@ -53,7 +53,10 @@ final class LabRun {
         configuration.streamLimits.initialMaxStreamsBidi = 10_000
         configuration.streamLimits.initialMaxStreamsUni = 10_000
         // RFC 9221 §3: DATAGRAM frames only where the workload uses them.
-        if scenario.workload.tunnel != nil { configuration.maxDatagramFrameSize = 1_500 }
+        if let tunnel = scenario.workload.tunnel {
+            configuration.maxDatagramFrameSize = 1_500
+            configuration.datagramMaxQueueDelay = tunnel.maxQueueDelay.map { QUICDuration(seconds: $0) }
+        }
         if case .multipath(let kind) = strategy {
             var multipath = MultipathConfiguration()
             multipath.scheduler = kind

@@ -61,6 +61,10 @@ struct LoopbackTests {
                 echoed = await iterator.next()
             }
             #expect(echoed?.dropFirst() == [1, 2, 3])
+            let statistics = try await connection.statistics()
+            #expect(statistics.datagramFramesSent >= 1 && statistics.datagramFramesReceived >= 1)
+            #expect(statistics.datagramFramesReceived <= statistics.datagramFramesSent)
+            #expect(statistics.datagramsDroppedWhenFull == 0 && statistics.datagramsExpired == 0)
             do {
                 try await connection.sendDatagram([UInt8](repeating: 0, count: 5_000))
                 Issue.record("a datagram larger than the path allows was accepted")

@@ -124,6 +124,7 @@ extension Connection {
                                  reason: "DATAGRAM frame of \(frameSize) bytes exceeds \(maximum)")
         }
         if self.isDuplicateDatagram(datagram.data, now: self.lastNow) { return }
+        self.stats.datagramFramesReceived += 1
         self.emit(.datagramReceived(Array(datagram.data)))
     }
 

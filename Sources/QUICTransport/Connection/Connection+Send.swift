@@ -27,6 +27,8 @@ extension Connection {
         var writer = ByteWriter(reusing: buffer)
         buffer = []
         defer { buffer = writer.bytes }
+        // DATAGRAMs that waited too long go before anything decides there is data to send.
+        self.dropExpiredDatagrams(now: now.nanosecondsSinceOrigin)
         let result = self.writeDatagram(into: &writer, now: now)
         if result != nil {
             self.updateLossTimer(now: now)
@@ -307,7 +309,7 @@ extension Connection {
         guard includeConnectionFrames else { return false }
         if self.spaces[space.rawValue].hasCryptoToSend { return true }
         guard space == .applicationData else { return false }
-        if self.pingPending || self.streams.hasPendingFrames || self.datagramsToSendHead < self.datagramsToSend.count {
+        if self.pingPending || self.streams.hasPendingFrames || !self.datagramsToSend.isEmpty {
             return true
         }
         guard level == .oneRTT else { return false }
@@ -471,21 +473,22 @@ extension Connection {
     }
 
     private func writeDatagrams(into writer: inout ByteWriter, limit: Int, frames: inout [SentFrame]) {
-        while self.datagramsToSendHead < self.datagramsToSend.count {
-            let queued = self.datagramsToSend[self.datagramsToSendHead]
+        while let queued = self.datagramsToSend.first {
             // A datagram pinned to another path waits for a packet on that path.
             if self.paths.count > 1, let pinned = queued.kind.pinnedPath, pinned != self.path.id { break }
             let frame = Frame.datagram(DatagramFrame(data: queued.bytes[...], hasLength: true))
             guard frame.encodedLength <= limit - writer.count else { break }
             frame.encode(to: &writer)
             frames.append(.other)
-            self.datagramsToSendHead += 1
+            self.datagramsToSend.removeFirst()
+            self.stats.datagramFramesSent += 1
             if queued.kind == .redundant { self.queueRedundantCopies(ofDatagram: queued.bytes) }
         }
-        if self.datagramsToSendHead == self.datagramsToSend.count, self.datagramsToSendHead > 0 {
-            self.datagramsToSend.removeAll(keepingCapacity: true)
-            self.datagramsToSendHead = 0
-        }
+    }
+
+    /// Drops the DATAGRAMs that waited longer than the configured maximum delay, and counts them.
+    func dropExpiredDatagrams(now: UInt64) {
+        self.stats.datagramsExpired += UInt64(self.datagramsToSend.dropExpired(now: now))
     }
 }
 

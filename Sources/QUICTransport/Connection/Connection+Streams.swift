@@ -81,15 +81,22 @@ extension Connection {
         return max(0, min(Int(min(peerMaximum, UInt64(Int.max))) - 3, self.path.pmtu.currentSize - overhead))
     }
 
-    /// Queues an unreliable DATAGRAM (RFC 9221). It is sent once and never retransmitted.
+    /// Queues an unreliable DATAGRAM (RFC 9221). It is sent once and never retransmitted. When
+    /// ``ConnectionConfiguration/datagramSendQueueLimit`` are already waiting, the oldest of them is dropped; with
+    /// ``ConnectionConfiguration/datagramMaxQueueDelay`` set, it is dropped if it waits longer than that.
     ///
-    /// - Parameter intent: with multipath, how the scheduler places it: `.redundant` sends a copy on every
-    ///   usable path (the receiver keeps the first), `.pinned(path)` only on that path.
-    public func sendDatagram(_ bytes: [UInt8], intent: SendIntent.Kind = .bulk) throws(DatagramError) {
+    /// - Parameters:
+    ///   - intent: with multipath, how the scheduler places it: `.redundant` sends a copy on every usable path (the
+    ///     receiver keeps the first), `.pinned(path)` only on that path.
+    ///   - now: when it is queued, which its maximum delay counts from; the time of the connection's last input
+    ///     when omitted.
+    public func sendDatagram(_ bytes: [UInt8], intent: SendIntent.Kind = .bulk,
+                             now: QUICInstant? = nil) throws(DatagramError) {
         guard self.closeState.isOpen else { throw .connectionClosed }
         guard let maximum = self.maxDatagramPayloadSize else { throw .notSupportedByPeer }
         guard bytes.count <= maximum else { throw .tooLarge(size: bytes.count, maximum: maximum) }
-        self.datagramsToSend.append(QueuedDatagram(bytes: bytes, kind: intent))
+        let queued = QueuedDatagram(bytes: bytes, kind: intent, queuedAt: now?.nanosecondsSinceOrigin ?? self.lastNow)
+        if self.datagramsToSend.append(queued) { self.stats.datagramsDroppedWhenFull += 1 }
     }
 
     /// Makes the connection send a PING (for example to keep a NAT binding or to measure the RTT).

@@ -103,8 +103,7 @@ public final class Connection {
     var events: [ConnectionEvent] = []
     var eventHead = 0
     var keyLogLines: [String] = []
-    var datagramsToSend: [QueuedDatagram] = []
-    var datagramsToSendHead = 0
+    var datagramsToSend = DatagramSendQueue(limit: 1, maxDelay: nil)
     /// Application intents of streams (multipath scheduling); bulk streams have none.
     var streamIntents: [StreamID: StreamSendIntent] = [:]
     /// Size of ``streamIntents`` at which the intents of closed streams are dropped.
@@ -229,6 +228,7 @@ public final class Connection {
         let ackDelay = UInt64(configuration.maxAckDelay.nanoseconds)
         self.spaces = PacketNumberSpace.allCases.map { PacketSpace(space: $0, maxAckDelay: ackDelay) }
         self.streams = StreamManager(role: .server, limits: configuration.streamLimits)
+        self.datagramsToSend = DatagramSendQueue(configuration: configuration)
         let group = CoupledPathGroup()
         self.multipath = MultipathConnectionState(configuration: configuration.multipath, congestionGroup: group)
         self.paths = [PathState(fourTuple: fourTuple, validated: addressValidated,
@@ -263,6 +263,7 @@ public final class Connection {
         let ackDelay = UInt64(configuration.maxAckDelay.nanoseconds)
         self.spaces = PacketNumberSpace.allCases.map { PacketSpace(space: $0, maxAckDelay: ackDelay) }
         self.streams = StreamManager(role: role, limits: configuration.streamLimits)
+        self.datagramsToSend = DatagramSendQueue(configuration: configuration)
         // A client's peer address counts as validated: it chose it (the 3x limit binds servers only).
         let group = CoupledPathGroup()
         self.multipath = MultipathConnectionState(configuration: configuration.multipath, congestionGroup: group)
@@ -419,8 +420,16 @@ public struct ConnectionStatistics: Hashable, Sendable {
     public var bytesReceived: UInt64 = 0
     public var packetsLost: UInt64 = 0
     public var packetsDropped: UInt64 = 0
+    /// UDP datagrams sent and received.
     public var datagramsSent: UInt64 = 0
     public var datagramsReceived: UInt64 = 0
+    /// DATAGRAM frames (RFC 9221) sent and received.
+    public var datagramFramesSent: UInt64 = 0
+    public var datagramFramesReceived: UInt64 = 0
+    /// DATAGRAMs dropped before sending because the send queue was full (its oldest waiting one goes).
+    public var datagramsDroppedWhenFull: UInt64 = 0
+    /// DATAGRAMs dropped before sending because they waited longer than the configured maximum delay.
+    public var datagramsExpired: UInt64 = 0
     public var keyUpdates: UInt64 = 0
     public var ptoCount: UInt64 = 0
     public var streamBytesSent: UInt64 = 0

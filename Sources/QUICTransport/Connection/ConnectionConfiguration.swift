@@ -55,6 +55,13 @@ public struct ConnectionConfiguration: Sendable {
     public var activeConnectionIDLimit: UInt64 = 4
     /// max_datagram_frame_size advertised (RFC 9221); nil disables receiving DATAGRAM frames.
     public var maxDatagramFrameSize: UInt64?
+    /// How many DATAGRAMs may wait to be sent; queuing one more drops the oldest waiting one (counted in
+    /// ``ConnectionStatistics/datagramsDroppedWhenFull``). DATAGRAMs are unreliable, and a queue that grows makes
+    /// every later one late.
+    public var datagramSendQueueLimit = 1_024
+    /// When set, a DATAGRAM still waiting this long after it was queued is dropped instead of sent late (counted in
+    /// ``ConnectionStatistics/datagramsExpired``): for real-time media or a tunnel, a late packet is worthless.
+    public var datagramMaxQueueDelay: QUICDuration?
     /// The RTT assumed before the first sample (RFC 9002 §6.2.2).
     public var initialRTT: QUICDuration = RTTEstimator.defaultInitialRTT
     /// The congestion controller of each path.

@@ -1,12 +1,6 @@
 import QUICRecovery
 import QUICWire
 
-/// A DATAGRAM waiting to be sent, with the application's intent for it.
-struct QueuedDatagram {
-    var bytes: [UInt8]
-    var kind: SendIntent.Kind
-}
-
 /// What the application asked for one stream's data (ARCHITECTURE.md §5 "Intents").
 public struct StreamSendIntent: Sendable, Hashable {
     public var kind: SendIntent.Kind
@@ -58,8 +52,8 @@ extension Connection {
             return SendIntent(kind: intent.kind, packetClass: .streamData, size: size,
                               deadline: intent.deadline?.nanosecondsSinceOrigin, queuedBytes: queued)
         }
-        if !self.streams.hasPendingFrames, self.datagramsToSendHead < self.datagramsToSend.count {
-            return SendIntent(kind: self.datagramsToSend[self.datagramsToSendHead].kind, packetClass: .datagram,
+        if !self.streams.hasPendingFrames, let datagram = self.datagramsToSend.first {
+            return SendIntent(kind: datagram.kind, packetClass: .datagram,
                               size: size)
         }
         return SendIntent(kind: .bulk, packetClass: .streamData, size: size)

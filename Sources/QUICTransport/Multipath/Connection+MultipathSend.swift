@@ -56,7 +56,7 @@ extension Connection {
 
     /// Whether stream data, datagrams, CRYPTO or control frames wait for a path.
     var hasConnectionFramesToSend: Bool {
-        self.streams.hasPendingFrames || self.datagramsToSendHead < self.datagramsToSend.count || self.pingPending
+        self.streams.hasPendingFrames || !self.datagramsToSend.isEmpty || self.pingPending
             || self.spaces[PacketNumberSpace.applicationData.rawValue].hasCryptoToSend
             || self.hasConnectionControlFrames || self.hasInjectedFrames(.oneRTT)
     }
