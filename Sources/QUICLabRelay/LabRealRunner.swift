@@ -68,9 +68,12 @@ public enum LabRealRunner {
         } catch {
             result = .failure(error)
         }
-        if !started { relay.start() }
-        relay.stop()
-        let relayStatistics = relay.waitUntilStopped()
+        // A run that failed before its clock started never started the relay (its sockets close with it).
+        var relayStatistics: [RelayPathStatistics] = []
+        if started {
+            relay.stop()
+            relayStatistics = relay.waitUntilStopped()
+        }
         await server.close()
         let bytes = zip(scenario.paths, relayStatistics).map { path, statistics in
             LabPathBytes(path: path.name, bytes: Int(statistics.up.receivedBytes + statistics.down.receivedBytes),

@@ -35,14 +35,7 @@ public struct BackupScheduler: PacketScheduler, Sendable {
     }
 
     public mutating func choosePaths(for intent: SendIntent, paths: [PathSnapshot], now: UInt64) -> SchedulingDecision {
-        switch intent.kind {
-        case .pinned(let path):
-            return SchedulingRules.pinned(path, intent: intent, paths: paths)
-        case .redundant:
-            return SchedulingRules.allUsable(intent: intent, paths: paths)
-        case .latencySensitive, .bulk:
-            break
-        }
+        if let decision = SchedulingRules.pinnedOrRedundant(intent, paths: paths) { return decision }
         var chosen: PathID?
         if let primary = paths.first(where: { $0.pathID == self.primary }), self.isHealthy(primary) {
             chosen = primary.canSend(intent) ? primary.pathID : nil

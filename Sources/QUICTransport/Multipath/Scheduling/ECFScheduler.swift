@@ -59,36 +59,30 @@ public struct ECFScheduler: PacketScheduler, Sendable {
     }
 
     public mutating func choosePaths(for intent: SendIntent, paths: [PathSnapshot], now: UInt64) -> SchedulingDecision {
-        switch intent.kind {
-        case .pinned(let path):
-            return SchedulingRules.pinned(path, intent: intent, paths: paths)
-        case .redundant:
-            return SchedulingRules.allUsable(intent: intent, paths: paths)
-        case .latencySensitive, .bulk:
-            if self.activity.count > paths.count + 8 { self.forgetPaths(except: paths) }
-            var ready: PathSnapshot?
-            var fastest: PathSnapshot?
-            for path in paths {
-                let snapshot = self.view(of: path, now: now)
-                if snapshot.canSend(intent), ready.map({ Self.isFaster(snapshot, than: $0) }) ?? true {
-                    ready = snapshot
-                }
-                if snapshot.carriesTraffic, snapshot.status == .available, snapshot.consecutivePTOs == 0,
-                   fastest.map({ Self.isFaster(snapshot, than: $0) }) ?? true {
-                    fastest = snapshot
-                }
+        if let decision = SchedulingRules.pinnedOrRedundant(intent, paths: paths) { return decision }
+        if self.activity.count > paths.count + 8 { self.forgetPaths(except: paths) }
+        var ready: PathSnapshot?
+        var fastest: PathSnapshot?
+        for path in paths {
+            let snapshot = self.view(of: path, now: now)
+            if snapshot.canSend(intent), ready.map({ Self.isFaster(snapshot, than: $0) }) ?? true {
+                ready = snapshot
             }
-            guard let ready else { return .wait }
-            // A backup path (or one whose probes went unanswered) is a standby: it takes nothing while an available
-            // path answers, however full that one's window.
-            if ready.status == .backup, fastest != nil { return .wait }
-            if let queued = intent.queuedBytes, let fastest, fastest.pathID != ready.pathID,
-               Self.isFaster(fastest, than: ready),
-               self.waitingIsSooner(fastest, than: ready, queued: max(queued, intent.size)) {
-                return .wait
+            if snapshot.carriesTraffic, snapshot.status == .available, snapshot.consecutivePTOs == 0,
+               fastest.map({ Self.isFaster(snapshot, than: $0) }) ?? true {
+                fastest = snapshot
             }
-            return .send(on: PathSelection(ready.pathID))
         }
+        guard let ready else { return .wait }
+        // A backup path (or one whose probes went unanswered) is a standby: it takes nothing while an available
+        // path answers, however full that one's window.
+        if ready.status == .backup, fastest != nil { return .wait }
+        if let queued = intent.queuedBytes, let fastest, fastest.pathID != ready.pathID,
+           Self.isFaster(fastest, than: ready),
+           self.waitingIsSooner(fastest, than: ready, queued: max(queued, intent.size)) {
+            return .wait
+        }
+        return .send(on: PathSelection(ready.pathID))
     }
 
     public mutating func onPacketSent(on path: PathSnapshot, bytes: Int, packetClass: PacketClass, now: UInt64) {
@@ -136,12 +130,7 @@ public struct ECFScheduler: PacketScheduler, Sendable {
     /// Ordering of the paths: available before backup, then the lower delay, then the lower path ID.
     @inlinable
     static func isFaster(_ lhs: PathSnapshot, than rhs: PathSnapshot) -> Bool {
-        let lhsBackup = lhs.status == .backup
-        let rhsBackup = rhs.status == .backup
-        if lhsBackup != rhsBackup { return rhsBackup }
-        let (lhsDelay, rhsDelay) = (Self.delay(lhs), Self.delay(rhs))
-        if lhsDelay != rhsDelay { return lhsDelay < rhsDelay }
-        return lhs.pathID < rhs.pathID
+        SchedulingRules.isPreferred(lhs, over: rhs, delay: Self.delay)
     }
 
     /// Whether `queued` bytes through `fast` would all arrive no later than one packet sent now on `slow`.

@@ -13,14 +13,7 @@ public struct InteractiveScheduler: PacketScheduler, Sendable {
     public init() {}
 
     public mutating func choosePaths(for intent: SendIntent, paths: [PathSnapshot], now: UInt64) -> SchedulingDecision {
-        switch intent.kind {
-        case .pinned(let path):
-            return SchedulingRules.pinned(path, intent: intent, paths: paths)
-        case .redundant:
-            return SchedulingRules.allUsable(intent: intent, paths: paths)
-        case .latencySensitive, .bulk:
-            break
-        }
+        if let decision = SchedulingRules.pinnedOrRedundant(intent, paths: paths) { return decision }
         let avoid = intent.isRetransmission ? intent.lostOnPath : nil
         // Most to least preferred: another path with no PTO, another path, then any path.
         if let path = SchedulingRules.lowestRTT(intent: intent, paths: paths, where: {

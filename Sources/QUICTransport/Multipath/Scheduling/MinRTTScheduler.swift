@@ -8,13 +8,7 @@ public struct MinRTTScheduler: PacketScheduler, Sendable {
     public init() {}
 
     public mutating func choosePaths(for intent: SendIntent, paths: [PathSnapshot], now: UInt64) -> SchedulingDecision {
-        switch intent.kind {
-        case .pinned(let path):
-            return SchedulingRules.pinned(path, intent: intent, paths: paths)
-        case .redundant:
-            return SchedulingRules.allUsable(intent: intent, paths: paths)
-        case .latencySensitive, .bulk:
-            return SchedulingRules.send(on: SchedulingRules.lowestRTT(intent: intent, paths: paths))
-        }
+        if let decision = SchedulingRules.pinnedOrRedundant(intent, paths: paths) { return decision }
+        return SchedulingRules.send(on: SchedulingRules.lowestRTT(intent: intent, paths: paths))
     }
 }

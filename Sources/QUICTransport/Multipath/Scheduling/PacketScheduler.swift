@@ -43,6 +43,17 @@ public enum SchedulingRules {
         return .wait
     }
 
+    /// The decision every built-in scheduler makes the same way: a pinned intent goes on its path or waits, a
+    /// redundant one on every usable path. Nil for latency-sensitive and bulk intents, which are the scheduler's own.
+    @inlinable
+    public static func pinnedOrRedundant(_ intent: SendIntent, paths: [PathSnapshot]) -> SchedulingDecision? {
+        switch intent.kind {
+        case .pinned(let path): return self.pinned(path, intent: intent, paths: paths)
+        case .redundant: return self.allUsable(intent: intent, paths: paths)
+        case .latencySensitive, .bulk: return nil
+        }
+    }
+
     /// Every path that can send `intent` and passes `isEligible`: the `available` ones, or the `backup` ones
     /// when no `available` one can. `.wait` when none can, and when the copy for the preferred path would
     /// only wait for its pacer and still arrive first (see ``lowestRTT(intent:paths:where:)``).
@@ -111,10 +122,18 @@ public enum SchedulingRules {
     /// Ordering used by `lowestRTT`: status first (available before backup), then sRTT, then path ID.
     @inlinable
     public static func isPreferred(_ lhs: PathSnapshot, over rhs: PathSnapshot) -> Bool {
+        self.isPreferred(lhs, over: rhs, delay: \.smoothedRTT)
+    }
+
+    /// The same ordering with another measure of a path's delay in place of the smoothed RTT.
+    @inlinable
+    public static func isPreferred(_ lhs: PathSnapshot, over rhs: PathSnapshot,
+                                   delay: (PathSnapshot) -> UInt64) -> Bool {
         let lhsBackup = lhs.status == .backup
         let rhsBackup = rhs.status == .backup
         if lhsBackup != rhsBackup { return rhsBackup }
-        if lhs.smoothedRTT != rhs.smoothedRTT { return lhs.smoothedRTT < rhs.smoothedRTT }
+        let (lhsDelay, rhsDelay) = (delay(lhs), delay(rhs))
+        if lhsDelay != rhsDelay { return lhsDelay < rhsDelay }
         return lhs.pathID < rhs.pathID
     }
 

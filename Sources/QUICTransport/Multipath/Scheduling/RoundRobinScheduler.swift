@@ -14,20 +14,14 @@ public struct RoundRobinScheduler: PacketScheduler, Sendable {
     public init() {}
 
     public mutating func choosePaths(for intent: SendIntent, paths: [PathSnapshot], now: UInt64) -> SchedulingDecision {
-        switch intent.kind {
-        case .pinned(let path):
-            return SchedulingRules.pinned(path, intent: intent, paths: paths)
-        case .redundant:
-            return SchedulingRules.allUsable(intent: intent, paths: paths)
-        case .latencySensitive, .bulk:
-            let anyAvailable = paths.contains { $0.status == .available && $0.canSend(intent) }
-            let tier: PathStatus = anyAvailable ? .available : .backup
-            guard let next = self.next(after: self.lastPath, intent: intent, paths: paths, tier: tier) else {
-                return .wait
-            }
-            self.lastPath = next
-            return .send(on: PathSelection(next))
+        if let decision = SchedulingRules.pinnedOrRedundant(intent, paths: paths) { return decision }
+        let anyAvailable = paths.contains { $0.status == .available && $0.canSend(intent) }
+        let tier: PathStatus = anyAvailable ? .available : .backup
+        guard let next = self.next(after: self.lastPath, intent: intent, paths: paths, tier: tier) else {
+            return .wait
         }
+        self.lastPath = next
+        return .send(on: PathSelection(next))
     }
 
     /// The smallest usable ID above `last`, else the smallest usable ID overall.
