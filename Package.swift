@@ -5,6 +5,8 @@ let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto"
 let cryptoExtras: Target.Dependency = .product(name: "_CryptoExtras", package: "swift-crypto")
 let x509: Target.Dependency = .product(name: "X509", package: "swift-certificates")
 let asn1: Target.Dependency = .product(name: "SwiftASN1", package: "swift-asn1")
+let deque: Target.Dependency = .product(name: "DequeModule", package: "swift-collections")
+let heap: Target.Dependency = .product(name: "HeapModule", package: "swift-collections")
 
 let package = Package(
     name: "swift-mpquic",
@@ -30,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
         .target(name: "QUICWire"),
@@ -39,7 +42,7 @@ let package = Package(
         .target(name: "QUICTLS", dependencies: ["QUICWire", "QUICCrypto", crypto, cryptoExtras, x509, asn1]),
         .target(
             name: "QUICTransport",
-            dependencies: ["QUICWire", "QUICCrypto", "QUICTLS", "QUICRecovery", "QUICQlog", crypto]
+            dependencies: ["QUICWire", "QUICCrypto", "QUICTLS", "QUICRecovery", "QUICQlog", crypto, deque, heap]
         ),
         .target(
             name: "QUIC",

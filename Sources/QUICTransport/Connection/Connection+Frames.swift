@@ -147,6 +147,7 @@ extension Connection {
         }
         try self.peerCIDs.receiveNew(sequenceNumber: frame.sequenceNumber, retirePriorTo: frame.retirePriorTo,
                                      connectionID: frame.connectionID, resetToken: frame.statelessResetToken)
+        self.endpointEvents.append(.peerResetTokenLearned(frame.statelessResetToken))
         if let index = self.pathIndex(of: 0),
            !self.peerCIDs.active.contains(where: { $0.sequenceNumber == self.paths[index].peerCIDSequence }),
            let next = self.peerCIDs.active.first {

@@ -222,6 +222,7 @@ extension Connection {
             }
             if let token = parameters.statelessResetToken {
                 self.peerCIDs.setInitialResetToken(token)
+                self.endpointEvents.append(.peerResetTokenLearned(token))
             }
             try self.acceptPreferredAddress(parameters)
         }

@@ -38,6 +38,7 @@ extension Connection {
         guard self.role == .client, let preferred = parameters.preferredAddress else { return }
         try self.peerCIDs.receiveNew(sequenceNumber: 1, retirePriorTo: 0, connectionID: preferred.connectionID,
                                      resetToken: preferred.statelessResetToken)
+        self.endpointEvents.append(.peerResetTokenLearned(preferred.statelessResetToken))
     }
 
     /// The preferred address of the family the connection uses now (RFC 9000 §9.6.1: the client picks one).

@@ -56,7 +56,8 @@ extension Connection {
 
     /// How long a handshake may take before the connection gives up.
     var handshakeTimeout: QUICDuration {
-        self.configuration.maxIdleTimeout.nanoseconds > 0 ? self.configuration.maxIdleTimeout : .seconds(30)
+        if let configured = self.configuration.handshakeTimeout, configured.nanoseconds > 0 { return configured }
+        return self.configuration.maxIdleTimeout.nanoseconds > 0 ? self.configuration.maxIdleTimeout : .seconds(30)
     }
 
     /// Runs whatever timers have expired at `now`.

@@ -72,6 +72,8 @@ public final class Connection {
     var resetKey: StatelessResetKey?
     /// Connection IDs the endpoint must route to this connection / stop routing (polled by the endpoint).
     var endpointEvents: [EndpointEvent] = []
+    /// How many of ``endpointEvents`` the endpoint has read (they are cleared once all are).
+    var endpointEventsRead = 0
 
     // Handshake progress.
     var peerParameters: TransportParameters?
@@ -376,7 +378,13 @@ public final class Connection {
 
     /// The next routing change for the endpoint.
     public func pollEndpointEvent() -> EndpointEvent? {
-        self.endpointEvents.isEmpty ? nil : self.endpointEvents.removeFirst()
+        guard self.endpointEventsRead < self.endpointEvents.count else {
+            self.endpointEvents.removeAll(keepingCapacity: true)
+            self.endpointEventsRead = 0
+            return nil
+        }
+        self.endpointEventsRead += 1
+        return self.endpointEvents[self.endpointEventsRead - 1]
     }
 
     func emit(_ event: ConnectionEvent) {
@@ -410,6 +418,9 @@ public enum EndpointEvent: Hashable, Sendable {
     case connectionIDIssued(ConnectionID)
     /// Stop routing this CID.
     case connectionIDRetired(ConnectionID)
+    /// The peer gave a stateless reset token (RFC 9000 §10.3): a datagram for no connection that ends with it
+    /// may be a reset for this connection, which the connection then checks.
+    case peerResetTokenLearned(StatelessResetToken)
 }
 
 /// Counters kept by a connection.

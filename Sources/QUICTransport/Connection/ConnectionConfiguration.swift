@@ -45,6 +45,9 @@ public struct ConnectionConfiguration: Sendable {
     public var streamLimits = StreamLimits()
     /// max_idle_timeout advertised (RFC 9000 §10.1); zero disables the idle timeout on our side.
     public var maxIdleTimeout: QUICDuration = .seconds(30)
+    /// How long the handshake may take before the connection gives up silently; nil uses the idle timeout (or
+    /// 30 s without one). A server endpoint sets its own, shorter one, so that half-open connections expire.
+    public var handshakeTimeout: QUICDuration?
     /// When set, a PING is sent after this much quiet time so the connection stays alive.
     public var keepAliveInterval: QUICDuration?
     /// max_ack_delay advertised (RFC 9000 §18.2).

@@ -21,10 +21,11 @@ public struct RandomConnectionIDGenerator: ConnectionIDGenerator {
 
     public mutating func generate(using random: inout some RandomNumberGenerator) -> ConnectionID {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(self.length)
-        for _ in 0..<self.length {
-            bytes.append(UInt8.random(in: 0...255, using: &random))
+        bytes.reserveCapacity(self.length + 7)
+        while bytes.count < self.length {
+            withUnsafeBytes(of: random.next()) { bytes.append(contentsOf: $0) }
         }
+        bytes.removeLast(bytes.count - self.length)
         return ConnectionID(literal: bytes)
     }
 }

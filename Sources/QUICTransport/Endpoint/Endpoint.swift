@@ -1,3 +1,4 @@
+import DequeModule
 import QUICRecovery
 import QUICTLS
 import QUICWire
@@ -6,86 +7,124 @@ import QUICWire
 public struct ConnectionHandle: Hashable, Sendable, CustomStringConvertible {
     public let rawValue: Int
 
-    public var description: String { "connection \(self.rawValue)" }
-}
-
-/// Settings of an ``Endpoint``.
-public struct EndpointConfiguration: Sendable {
-    /// Settings every connection of this endpoint starts with.
-    public var connection: ConnectionConfiguration
-    /// Server TLS settings; nil for an endpoint that only makes outgoing connections.
-    public var serverTLS: TLSServerConfiguration?
-    /// Versions accepted from clients, in preference order (RFC 9000 §6, RFC 9369).
-    public var supportedVersions: [QUICVersion] = [.v1, .v2]
-    /// Whether every client must prove its address with a Retry round trip first (RFC 9000 §8.1.2).
-    public var requireRetry = false
-    /// Connections accepted at most; beyond it new clients are refused.
-    public var maxConnections = 10_000
-    /// Handshakes in progress at most; beyond it clients are asked to Retry (address validation costs them a
-    /// round trip and protects the server), or refused when they already did.
-    public var maxHandshakesInProgress = 1_000
-    /// Key for address-validation tokens (Retry and NEW_TOKEN), 32 bytes; stable across restarts if tokens
-    /// should survive them.
-    public var tokenKey: [UInt8]
-    /// Key stateless reset tokens derive from (RFC 9000 §10.3.2), 32 bytes.
-    public var statelessResetKey: [UInt8]
-    /// Whether a server sends NEW_TOKEN after the handshake so the client can skip Retry next time.
-    public var issueNewTokens = true
-
-    public init(connection: ConnectionConfiguration, serverTLS: TLSServerConfiguration? = nil,
-                random: inout ConnectionRandom) {
-        self.connection = connection
-        self.serverTLS = serverTLS
-        self.tokenKey = (0..<4).flatMap { _ in withUnsafeBytes(of: random.next()) { Array($0) } }
-        self.statelessResetKey = (0..<4).flatMap { _ in withUnsafeBytes(of: random.next()) { Array($0) } }
+    public init(rawValue: Int) {
+        self.rawValue = rawValue
     }
+
+    public var description: String { "connection \(self.rawValue)" }
 }
 
 /// A set of connections sharing a UDP socket (ARCHITECTURE.md §4): routes datagrams by connection ID,
 /// accepts new connections as a server, and answers what needs no connection state — Version Negotiation,
-/// Retry and stateless resets.
+/// Retry, refusals and stateless resets.
+///
+/// Servers in the open (ARCHITECTURE.md §11): a client Initial creates nothing until
+/// ``InitialInspection`` has opened it and found a ClientHello; under load unvalidated clients get a Retry
+/// (``EndpointDecision``); every event costs O(1) or O(log n) in the number of connections: a timer heap for the
+/// next timeout, a queue of connections that may have something to send, O(1) handshake counting, hash tables
+/// for connection IDs and reset tokens.
 public final class Endpoint {
+    /// What the endpoint keeps per connection.
+    final class Entry {
+        let connection: Connection
+        /// In ``Endpoint/ready``: the connection may have something to send.
+        var isReady = false
+        /// In ``Endpoint/touched``: the connection may have new events.
+        var isTouched = false
+        /// The client's IP address while the connection counts as a handshake in progress (servers only).
+        var handshakeAddress: NetworkAddress.IP?
+        /// The reset tokens the peer gave, oldest first, as far as they are in ``Endpoint/resetTokens``.
+        var resetTokens: [StatelessResetToken] = []
+
+        init(connection: Connection) {
+            self.connection = connection
+        }
+    }
+
     public let configuration: EndpointConfiguration
+    let policy: EndpointPolicy
     var random: ConnectionRandom
     let tokens: AddressValidationTokens
     let resetKey: StatelessResetKey
 
-    var connections: [ConnectionHandle: Connection] = [:]
+    var entries: [ConnectionHandle: Entry] = [:]
     /// Connection IDs this endpoint issued, clients' first Initial DCIDs per address, and 4-tuples of
     /// connections without connection IDs, to their connection.
     var router = ConnectionRouter<ConnectionHandle>()
+    /// Reset tokens peers gave, to the connection that may have been reset (RFC 9000 §10.3.1).
+    var resetTokens: [StatelessResetToken: ConnectionHandle] = [:]
     var nextHandle = 0
-    var accepted: [ConnectionHandle] = []
-    /// Datagrams that need no connection: Version Negotiation, Retry, stateless reset.
-    var statelessQueue: [([UInt8], FourTuple)] = []
-    /// Round-robin position for ``pollTransmit(now:into:)``.
-    var transmitOrder: [ConnectionHandle] = []
-    var transmitCursor = 0
+    var accepted: Deque<ConnectionHandle> = []
+    /// Datagrams that need no connection: Version Negotiation, Retry, refusals, stateless resets.
+    var statelessQueue: Deque<([UInt8], FourTuple)> = []
+    /// Connections that may have something to send, served in turn by ``pollTransmit(now:into:)``.
+    var ready: Deque<ConnectionHandle> = []
+    /// Datagrams the connection at the front of ``ready`` sent in a row.
+    var burst = 0
+    /// With ``explicitActivity``: connections that may have events, and connections that were freed.
+    var touched: Deque<ConnectionHandle> = []
+    var removed: Deque<ConnectionHandle> = []
+    var timers = ConnectionTimerQueue()
+    /// Without ``explicitActivity``: every connection in creation order, and where the next round robin starts.
+    var order: [ConnectionHandle] = []
+    var orderCursor = 0
+    var admission: EndpointAdmission
     /// Server connections still to be given a NEW_TOKEN once their handshake is confirmed.
     var newTokensOwed: Set<ConnectionHandle> = []
+    /// Reused by ``InitialInspection`` for every client Initial that matches no connection.
+    var inspectionBuffer: [UInt8] = []
+
+    /// What the endpoint did with datagrams and connections.
+    public internal(set) var statistics = EndpointStatistics()
+
+    /// Whether the owner of the endpoint reports every command it gives a connection with ``markActive(_:)``.
+    ///
+    /// When true (the NIO driver), the endpoint serves only the connections that had input, a timer, or a
+    /// command: ``pollTransmit(now:into:)``, ``nextTimeout()`` and ``handleTimeout(now:)`` cost O(1) or O(log n)
+    /// whatever the number of idle connections, and ``pollTouched()`` / ``pollRemoved()`` tell the owner which
+    /// connections may have events and which were freed. When false (the default, for the simulator and for
+    /// callers that hold a few connections and command them directly), every poll looks at every connection, so
+    /// a command given behind the endpoint's back is never missed.
+    public var explicitActivity = false {
+        didSet {
+            guard self.explicitActivity, !oldValue else { return }
+            for (handle, entry) in self.entries { self.markActive(handle, entry) }
+        }
+    }
 
     /// Called once for every connection this endpoint creates (client or server), before it handles any packet:
     /// the place to attach a qlog sink that sees the whole connection.
     public var connectionCreated: ((ConnectionHandle, Connection) -> Void)?
 
+    /// The most datagrams one connection sends in a row while others wait (long enough for a GSO train).
+    static let burstLimit = 16
+
     public init(configuration: EndpointConfiguration, random: ConnectionRandom) {
         self.configuration = configuration
+        self.policy = configuration.policy
         self.random = random
         self.tokens = AddressValidationTokens(key: configuration.tokenKey)
         self.resetKey = StatelessResetKey(key: configuration.statelessResetKey)
+        self.admission = EndpointAdmission(newConnectionsPerSecond: configuration.retryAboveNewConnectionsPerSecond)
     }
 
     /// The connection behind a handle, while it exists.
     public func connection(_ handle: ConnectionHandle) -> Connection? {
-        self.connections[handle]
+        self.entries[handle]?.connection
     }
 
     /// Handles of the connections that exist.
-    public var connectionHandles: [ConnectionHandle] { self.connections.keys.sorted { $0.rawValue < $1.rawValue } }
+    public var connectionHandles: [ConnectionHandle] { self.entries.keys.sorted { $0.rawValue < $1.rawValue } }
+
+    /// The number of connections that exist.
+    public var connectionCount: Int { self.entries.count }
+
+    /// Connections (servers only) whose handshake is in progress.
+    public var handshakesInProgress: Int { self.admission.handshakes }
 
     /// The next connection a client opened to this server.
     public func pollAccepted() -> ConnectionHandle? {
-        self.accepted.isEmpty ? nil : self.accepted.removeFirst()
+        self.accepted.popFirst()
     }
 
     /// Opens a client connection; its first flight goes out with the next ``pollTransmit(now:into:)``.
@@ -93,31 +132,87 @@ public final class Endpoint {
         from local: NetworkAddress, to remote: NetworkAddress, tls: TLSClientConfiguration, token: [UInt8] = [],
         now: QUICInstant
     ) throws(TransportError) -> ConnectionHandle {
-        let random = ConnectionRandom(seed: self.random.next())
         let connection = try Connection(
             clientConfiguration: self.configuration.connection, tls: tls,
-            fourTuple: FourTuple(local: local, remote: remote), token: token, random: random, now: now)
-        return self.insert(connection)
+            fourTuple: FourTuple(local: local, remote: remote), token: token, random: self.random.split(), now: now)
+        return self.insert(connection, now: now)
     }
 
-    private func insert(_ connection: Connection) -> ConnectionHandle {
+    func insert(_ connection: Connection, now: QUICInstant) -> ConnectionHandle {
         let handle = ConnectionHandle(rawValue: self.nextHandle)
         self.nextHandle += 1
-        self.connections[handle] = connection
+        let entry = Entry(connection: connection)
+        self.entries[handle] = entry
+        self.order.append(handle)
         self.connectionCreated?(handle, connection)
-        self.transmitOrder.append(handle)
-        self.collectRoutes(of: handle, connection)
+        self.collectRoutes(of: handle, entry)
+        self.markActive(handle)
         return handle
     }
 
-    private func collectRoutes(of handle: ConnectionHandle, _ connection: Connection) {
+    /// Tells the endpoint that the application acted on a connection (wrote, opened a stream, closed, ...): it
+    /// may have something to send, new events, and a new deadline.
+    public func markActive(_ handle: ConnectionHandle) {
+        guard let entry = self.entries[handle] else { return }
+        self.markActive(handle, entry)
+    }
+
+    func markActive(_ handle: ConnectionHandle, _ entry: Entry) {
+        self.enqueueReady(handle, entry)
+        self.enqueueTouched(handle, entry)
+        self.timers.set(entry.connection.nextTimeout(), for: handle)
+    }
+
+    /// The next connection that may have events since the last call (with ``explicitActivity``).
+    public func pollTouched() -> ConnectionHandle? {
+        while let handle = self.touched.popFirst() {
+            guard let entry = self.entries[handle] else { continue }
+            entry.isTouched = false
+            return handle
+        }
+        return nil
+    }
+
+    /// The next connection the endpoint freed since the last call (with ``explicitActivity``).
+    public func pollRemoved() -> ConnectionHandle? {
+        self.removed.popFirst()
+    }
+
+    func enqueueReady(_ handle: ConnectionHandle, _ entry: Entry) {
+        guard self.explicitActivity, !entry.isReady else { return }
+        entry.isReady = true
+        self.ready.append(handle)
+    }
+
+    func enqueueTouched(_ handle: ConnectionHandle, _ entry: Entry) {
+        guard self.explicitActivity, !entry.isTouched else { return }
+        entry.isTouched = true
+        self.touched.append(handle)
+    }
+
+    /// Takes the routing changes a connection asks for.
+    func collectRoutes(of handle: ConnectionHandle, _ entry: Entry) {
+        let connection = entry.connection
         while let event = connection.pollEndpointEvent() {
             switch event {
             case .connectionIDIssued(let cid) where cid.isEmpty:
                 self.router.insert(connection.fourTuple, for: handle)
             case .connectionIDIssued(let cid): self.router.insert(cid, for: handle)
             case .connectionIDRetired(let cid): self.router.remove(cid)
+            case .peerResetTokenLearned(let token): self.learn(token, for: handle, entry)
             }
+        }
+    }
+
+    /// Remembers a peer's reset token; a connection keeps its 32 most recent ones in the table (a peer that
+    /// issues more has retired the older connection IDs by then, RFC 9000 §5.1.2).
+    private func learn(_ token: StatelessResetToken, for handle: ConnectionHandle, _ entry: Entry) {
+        guard self.resetTokens[token] == nil else { return }
+        self.resetTokens[token] = handle
+        entry.resetTokens.append(token)
+        if entry.resetTokens.count > 32 {
+            let oldest = entry.resetTokens.removeFirst()
+            if self.resetTokens[oldest] == handle { self.resetTokens[oldest] = nil }
         }
     }
 
@@ -125,7 +220,11 @@ public final class Endpoint {
 
     /// Takes a datagram that arrived on `fourTuple` (local, remote).
     public func handle(datagram: ArraySlice<UInt8>, from fourTuple: FourTuple, ecn: UInt8 = 0, now: QUICInstant) {
-        guard let first = datagram.first else { return }
+        self.statistics.datagramsReceived += 1
+        guard let first = datagram.first else {
+            self.statistics.datagramsDropped += 1
+            return
+        }
         let cidLength = self.configuration.connection.connectionIDLength
         let parser = PacketParser(shortHeaderConnectionIDLength: cidLength)
         let header: PacketHeader
@@ -138,6 +237,8 @@ public final class Endpoint {
                let cid = try? ConnectionID(datagram.dropFirst().prefix(cidLength)),
                let handle = self.router.lookup(cid) {
                 self.deliver(datagram, to: handle, from: fourTuple, ecn: ecn, now: now)
+            } else {
+                self.statistics.datagramsDropped += 1
             }
             return
         }
@@ -148,184 +249,55 @@ public final class Endpoint {
         self.handleUnrouted(datagram, header: header, from: fourTuple, ecn: ecn, now: now)
     }
 
-    private func deliver(_ datagram: ArraySlice<UInt8>, to handle: ConnectionHandle, from fourTuple: FourTuple,
-                         ecn: UInt8, now: QUICInstant) {
-        guard let connection = self.connections[handle] else { return }
-        connection.handle(datagram: datagram, from: fourTuple, ecn: ecn, now: now)
-        self.collectRoutes(of: handle, connection)
-        self.issueNewTokenIfDue(handle, connection, now: now)
+    func deliver(_ datagram: ArraySlice<UInt8>, to handle: ConnectionHandle, from fourTuple: FourTuple,
+                 ecn: UInt8, now: QUICInstant) {
+        guard let entry = self.entries[handle] else { return }
+        self.statistics.datagramsRouted += 1
+        entry.connection.handle(datagram: datagram, from: fourTuple, ecn: ecn, now: now)
+        self.afterActivity(handle, entry, now: now)
     }
 
-    /// A datagram for no known connection (RFC 9000 §5.2.2 for servers).
-    private func handleUnrouted(_ datagram: ArraySlice<UInt8>, header: PacketHeader, from fourTuple: FourTuple,
-                                ecn: UInt8, now: QUICInstant) {
-        switch header {
-        case .unsupportedVersion(let unsupported):
-            guard self.configuration.serverTLS != nil,
-                  datagram.count >= Connection.minimumInitialDatagramSize else { return }
-            let packet = EndpointPackets.versionNegotiation(
-                for: unsupported, supported: self.configuration.supportedVersions, random: &self.random)
-            self.statelessQueue.append((packet, fourTuple))
-        case .long(let long) where long.type == .initial:
-            guard let serverTLS = self.configuration.serverTLS else { return }
-            guard self.configuration.supportedVersions.contains(long.version) else {
-                // A version the parser knows but this server does not offer: Version Negotiation (RFC 9000 §6.1),
-                // only for datagrams large enough to be a client's first flight.
-                guard datagram.count >= Connection.minimumInitialDatagramSize else { return }
-                let packet = EndpointPackets.versionNegotiation(
-                    for: long, supported: self.configuration.supportedVersions, random: &self.random)
-                self.statelessQueue.append((packet, fourTuple))
-                return
-            }
-            self.accept(datagram, header: long, serverTLS: serverTLS, from: fourTuple, ecn: ecn, now: now)
-        case .short:
-            // RFC 9000 §10.3.1: a datagram that routes nowhere may be a stateless reset from a peer that lost
-            // this connection's state; its last 16 bytes are then one of the peer's reset tokens.
-            for (handle, connection) in self.connections where connection.isStatelessReset(datagram) {
-                self.deliver(datagram, to: handle, from: fourTuple, ecn: ecn, now: now)
-                return
-            }
-            // RFC 9000 §10.3: an endpoint that lost state answers with a stateless reset, smaller than the
-            // packet that triggered it so two endpoints cannot loop.
-            let cidLength = self.configuration.connection.connectionIDLength
-            guard cidLength > 0, let cid = try? ConnectionID(datagram.dropFirst().prefix(cidLength)),
-                  let reset = EndpointPackets.statelessReset(token: self.resetKey.token(for: cid),
-                                                             triggeringPacketLength: datagram.count,
-                                                             random: &self.random) else { return }
-            self.statelessQueue.append((reset, fourTuple))
-        default:
+    /// After input or a timer: routes, the NEW_TOKEN owed, handshake accounting, the queues and the deadline.
+    func afterActivity(_ handle: ConnectionHandle, _ entry: Entry, now: QUICInstant) {
+        self.collectRoutes(of: handle, entry)
+        self.issueNewTokenIfDue(handle, entry.connection, now: now)
+        self.updateHandshakeAccount(entry)
+        self.enqueueTouched(handle, entry)
+        if entry.connection.isTerminated {
+            self.remove(handle)
             return
         }
+        self.enqueueReady(handle, entry)
+        self.timers.set(entry.connection.nextTimeout(), for: handle)
     }
 
-    private var handshakesInProgress: Int {
-        self.connections.values.reduce(0) { $0 + ($1.isHandshakeComplete || $1.isClosed ? 0 : 1) }
+    /// A server connection stops counting as a handshake in progress once its handshake completed or it closed.
+    func updateHandshakeAccount(_ entry: Entry) {
+        guard let address = entry.handshakeAddress,
+              entry.connection.isHandshakeComplete || entry.connection.isClosed else { return }
+        entry.handshakeAddress = nil
+        self.admission.handshakeEnded(from: address)
+        if !entry.connection.isHandshakeComplete { self.statistics.handshakesAbandoned += 1 }
     }
 
-    /// A client's first Initial: Retry, refuse, or create the connection (RFC 9000 §7, §8.1.2, §14.1).
-    private func accept(_ datagram: ArraySlice<UInt8>, header: LongHeader, serverTLS: TLSServerConfiguration,
-                        from fourTuple: FourTuple, ecn: UInt8, now: QUICInstant) {
-        // RFC 9000 §14.1: "A server MUST discard an Initial packet that is carried in a UDP datagram with a
-        // payload that is smaller than the smallest allowed maximum datagram size of 1200 bytes."
-        guard datagram.count >= Connection.minimumInitialDatagramSize,
-              self.configuration.supportedVersions.contains(header.version),
-              // RFC 9000 §7.2: the client's first Destination Connection ID is at least 8 bytes.
-              header.destinationConnectionID.length >= 8,
-              self.connections.count < self.configuration.maxConnections else { return }
-        var originalDestination = header.destinationConnectionID
-        var retrySource: ConnectionID?
-        var validated = false
-        if !header.token.isEmpty {
-            switch try? self.tokens.validate(header.token, client: fourTuple.remote, now: now.nanosecondsSinceOrigin) {
-            case (.retry, let contents?)?:
-                // RFC 9000 §8.1.2: the Retry token carries the original DCID; the CID the client now uses must
-                // be the one the Retry gave it.
-                guard contents.retrySourceConnectionID == header.destinationConnectionID else { return }
-                originalDestination = contents.originalDestinationConnectionID
-                retrySource = contents.retrySourceConnectionID
-                validated = true
-            case (.newToken, _)?:
-                validated = true
-            default:
-                // RFC 9000 §8.1.3: an invalid NEW_TOKEN token is ignored (the client may be on a new network);
-                // an invalid Retry token cannot be told apart here and is treated the same way.
-                break
-            }
+    /// Frees a connection whose closing or draining period is over (its events stayed readable until then).
+    func remove(_ handle: ConnectionHandle) {
+        guard let entry = self.entries.removeValue(forKey: handle) else { return }
+        if let address = entry.handshakeAddress {
+            entry.handshakeAddress = nil
+            self.admission.handshakeEnded(from: address)
+            self.statistics.handshakesAbandoned += 1
         }
-        let overloaded = self.handshakesInProgress >= self.configuration.maxHandshakesInProgress
-        if !validated && (self.configuration.requireRetry || overloaded) {
-            self.sendRetry(for: header, to: fourTuple, now: now)
-            return
+        self.router.removeAll(for: handle)
+        for token in entry.resetTokens where self.resetTokens[token] == handle {
+            self.resetTokens[token] = nil
         }
-        if validated && overloaded && retrySource != nil {
-            return
+        self.timers.set(nil, for: handle)
+        self.newTokensOwed.remove(handle)
+        if self.order.count > 2 * self.entries.count + 16 {
+            self.order.removeAll { self.entries[$0] == nil }
+            self.orderCursor = 0
         }
-        do {
-            let connection = try Connection(
-                serverConfiguration: self.configuration.connection, tls: serverTLS, version: header.version,
-                originalDestinationCID: originalDestination, initialDestinationCID: header.destinationConnectionID,
-                clientSourceCID: header.sourceConnectionID, retrySourceCID: retrySource, addressValidated: validated,
-                resetKey: self.resetKey, fourTuple: fourTuple, random: ConnectionRandom(seed: self.random.next()),
-                now: now)
-            let handle = self.insert(connection)
-            self.router.insertInitial(header.destinationConnectionID, remote: fourTuple.remote, for: handle)
-            self.accepted.append(handle)
-            if self.configuration.issueNewTokens { self.newTokensOwed.insert(handle) }
-            self.deliver(datagram, to: handle, from: fourTuple, ecn: ecn, now: now)
-        } catch {
-            return
-        }
-    }
-
-    private func sendRetry(for header: LongHeader, to fourTuple: FourTuple, now: QUICInstant) {
-        var generator = RandomConnectionIDGenerator(length: max(self.configuration.connection.connectionIDLength, 8))
-        let retrySource = generator.generate(using: &self.random)
-        let token = self.tokens.makeRetryToken(client: fourTuple.remote,
-                                               originalDestination: header.destinationConnectionID,
-                                               retrySource: retrySource, now: now.nanosecondsSinceOrigin)
-        guard let packet = try? EndpointPackets.retry(
-            version: header.version, destinationCID: header.sourceConnectionID, sourceCID: retrySource,
-            originalDestinationCID: header.destinationConnectionID, token: token) else { return }
-        self.statelessQueue.append((packet, fourTuple))
-    }
-
-    // MARK: - Output and timers
-
-    /// The next datagram of any connection (round robin), or a stateless answer.
-    public func pollTransmit(now: QUICInstant, into buffer: inout [UInt8]) -> Transmit? {
-        if !self.statelessQueue.isEmpty {
-            let (bytes, fourTuple) = self.statelessQueue.removeFirst()
-            buffer.removeAll(keepingCapacity: true)
-            buffer.append(contentsOf: bytes)
-            return Transmit(fourTuple: fourTuple, length: bytes.count)
-        }
-        let count = self.transmitOrder.count
-        for step in 0..<count {
-            let position = (self.transmitCursor + step) % count
-            let handle = self.transmitOrder[position]
-            guard let connection = self.connections[handle] else { continue }
-            if let transmit = connection.pollTransmit(now: now, into: &buffer) {
-                self.transmitCursor = (position + 1) % count
-                self.collectRoutes(of: handle, connection)
-                return transmit
-            }
-        }
-        self.removeTerminated()
-        return nil
-    }
-
-    /// The earliest timer of any connection.
-    public func nextTimeout() -> QUICInstant? {
-        var earliest: QUICInstant?
-        for connection in self.connections.values {
-            if let deadline = connection.nextTimeout(), earliest.map({ deadline < $0 }) ?? true {
-                earliest = deadline
-            }
-        }
-        return earliest
-    }
-
-    /// Runs expired timers of every connection.
-    public func handleTimeout(now: QUICInstant) {
-        for (handle, connection) in self.connections {
-            if let deadline = connection.nextTimeout(), deadline <= now {
-                connection.handleTimeout(now: now)
-                self.collectRoutes(of: handle, connection)
-            }
-        }
-        self.removeTerminated()
-    }
-
-    /// Frees connections whose closing or draining period is over (their events stay readable until then).
-    private func removeTerminated() {
-        guard self.connections.values.contains(where: { $0.isTerminated }) else { return }
-        let finished = self.connections.filter { $0.value.isTerminated }.map(\.key)
-        guard !finished.isEmpty else { return }
-        for handle in finished {
-            self.connections[handle] = nil
-            self.router.removeAll(for: handle)
-        }
-        self.transmitOrder.removeAll { finished.contains($0) }
-        self.transmitCursor = 0
+        if self.explicitActivity { self.removed.append(handle) }
     }
 }

@@ -46,21 +46,50 @@ public struct EndpointPolicy: Hashable, Sendable {
     public var requireRetry: Bool
     /// The most connections the server holds at once.
     public var maxConnections: Int
-    /// The most connections still in their handshake; beyond this, unvalidated clients get a Retry (RFC
-    /// 9000 §8.1.2: a server can use Retry "to defer the processing of the handshake").
+    /// The most connections still in their handshake, validated or not: beyond it unvalidated clients get a
+    /// Retry and validated ones are refused (RFC 9000 §8.1.2: a server can use Retry "to defer the processing
+    /// of the handshake").
     public var maxHandshakesInProgress: Int
+    /// Handshakes in progress from which unvalidated clients are asked to Retry, while validated ones are still
+    /// accepted: the server sheds clients that may be spoofed long before its hard limit.
+    public var retryAboveHandshakesInProgress: Int
+    /// Handshakes in progress from one IP address from which unvalidated clients at that address get a Retry.
+    public var retryAboveHandshakesPerAddress: Int
     /// RFC 9000 §14.1: "A server MUST discard an Initial packet that is carried in a UDP datagram with a
     /// payload that is smaller than the smallest allowed maximum datagram size of 1200 bytes."
     public var minimumInitialDatagramSize: Int = 1200
 
     public init(supportedVersions: [QUICVersion] = QUICVersion.supported, requireRetry: Bool = false,
-                maxConnections: Int = 10_000, maxHandshakesInProgress: Int = 1_000,
+                maxConnections: Int = 10_000, maxHandshakesInProgress: Int = 4_096,
+                retryAboveHandshakesInProgress: Int = 256, retryAboveHandshakesPerAddress: Int = 64,
                 minimumInitialDatagramSize: Int = 1200) {
         self.supportedVersions = supportedVersions
         self.requireRetry = requireRetry
         self.maxConnections = maxConnections
         self.maxHandshakesInProgress = maxHandshakesInProgress
+        self.retryAboveHandshakesInProgress = retryAboveHandshakesInProgress
+        self.retryAboveHandshakesPerAddress = retryAboveHandshakesPerAddress
         self.minimumInitialDatagramSize = minimumInitialDatagramSize
+    }
+}
+
+/// How loaded the server is when an Initial arrives: the inputs of its admission decision.
+public struct EndpointLoad: Hashable, Sendable {
+    /// Connections the server holds.
+    public var connections: Int
+    /// Connections still in their handshake.
+    public var handshakesInProgress: Int
+    /// Of those, the ones from the Initial's IP address.
+    public var handshakesFromAddress: Int
+    /// Whether new connections arrive faster than the configured rate.
+    public var newConnectionRateExceeded: Bool
+
+    public init(connections: Int = 0, handshakesInProgress: Int = 0, handshakesFromAddress: Int = 0,
+                newConnectionRateExceeded: Bool = false) {
+        self.connections = connections
+        self.handshakesInProgress = handshakesInProgress
+        self.handshakesFromAddress = handshakesFromAddress
+        self.newConnectionRateExceeded = newConnectionRateExceeded
     }
 }
 
@@ -79,6 +108,16 @@ public enum EndpointDecision {
     ///   - resetKey: the key for Stateless Reset tokens; without one, unknown short headers are dropped.
     public static func decide(policy: EndpointPolicy, header: PacketHeader, datagramLength: Int,
                               token: InitialTokenStatus, currentConnections: Int, handshakesInProgress: Int,
+                              resetKey: StatelessResetKey?) -> UnroutedAction {
+        self.decide(policy: policy, header: header, datagramLength: datagramLength, token: token,
+                    load: EndpointLoad(connections: currentConnections, handshakesInProgress: handshakesInProgress),
+                    resetKey: resetKey)
+    }
+
+    /// Decides what to do with a datagram of `datagramLength` bytes whose first packet has `header` and that
+    /// no connection claimed, given the server's `load`.
+    public static func decide(policy: EndpointPolicy, header: PacketHeader, datagramLength: Int,
+                              token: InitialTokenStatus, load: EndpointLoad,
                               resetKey: StatelessResetKey?) -> UnroutedAction {
         switch header {
         case .versionNegotiation:
@@ -101,8 +140,7 @@ public enum EndpointDecision {
                 // server MAY buffer 0-RTT for an Initial still to come; that is the caller's choice.)
                 return .drop(reason: "0-RTT or Handshake packet for an unknown connection")
             }
-            return self.admit(long, policy: policy, datagramLength: datagramLength, token: token,
-                              currentConnections: currentConnections, handshakesInProgress: handshakesInProgress)
+            return self.admit(long, policy: policy, datagramLength: datagramLength, token: token, load: load)
         }
     }
 
@@ -134,8 +172,7 @@ public enum EndpointDecision {
 
     /// A client Initial in a supported version: accept, validate the address first, or refuse.
     private static func admit(_ initial: LongHeader, policy: EndpointPolicy, datagramLength: Int,
-                              token: InitialTokenStatus, currentConnections: Int,
-                              handshakesInProgress: Int) -> UnroutedAction {
+                              token: InitialTokenStatus, load: EndpointLoad) -> UnroutedAction {
         guard datagramLength >= policy.minimumInitialDatagramSize else {
             return .drop(reason: "Initial in a datagram under the Initial minimum")
         }
@@ -149,14 +186,18 @@ public enum EndpointDecision {
                 || initial.destinationConnectionID.length >= self.minimumClientInitialConnectionIDLength else {
             return .drop(reason: "client Initial with a connection ID under 8 bytes")
         }
-        let overloaded = currentConnections >= policy.maxConnections
-            || handshakesInProgress >= policy.maxHandshakesInProgress
-        if overloaded {
+        let full = load.connections >= policy.maxConnections
+            || load.handshakesInProgress >= policy.maxHandshakesInProgress
+        if full {
             // An unvalidated address may be spoofed: make the client prove it before spending anything on
             // it, even a CONNECTION_CLOSE.
             return validated ? .refuse(.connectionRefused) : .sendRetry
         }
-        if policy.requireRetry && !validated {
+        guard !validated else { return .accept(version: initial.version) }
+        let busy = load.handshakesInProgress >= policy.retryAboveHandshakesInProgress
+            || load.handshakesFromAddress >= policy.retryAboveHandshakesPerAddress
+            || load.newConnectionRateExceeded
+        if policy.requireRetry || busy {
             return .sendRetry
         }
         return .accept(version: initial.version)

@@ -114,6 +114,7 @@ extension Connection {
         do {
             try issued.receiveNew(sequenceNumber: frame.sequenceNumber, retirePriorTo: frame.retirePriorTo,
                                   connectionID: frame.connectionID, resetToken: frame.statelessResetToken)
+            self.endpointEvents.append(.peerResetTokenLearned(frame.statelessResetToken))
         } catch {
             var error = error
             error.frameType = 0x3e78
