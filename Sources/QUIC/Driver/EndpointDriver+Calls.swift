@@ -9,7 +9,10 @@ extension EndpointDriver {
     ) async throws -> T {
         try await self.loop.submit {
             guard let slot = self.slots[handle] else { throw self.goneError(handle) }
-            defer { self.service() }
+            defer {
+                self.endpoint.markActive(handle)
+                self.service()
+            }
             return try body(slot)
         }.get()
     }
@@ -27,6 +30,7 @@ extension EndpointDriver {
                     return
                 }
                 body(slot, continuation)
+                self.endpoint.markActive(handle)
                 self.service()
             }
         }

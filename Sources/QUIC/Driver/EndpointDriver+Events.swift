@@ -4,11 +4,15 @@ import QUICTransport
 
 extension EndpointDriver {
     /// Drains every connection's events into the waiting tasks and the application's sequences.
+    ///
+    /// Only the connections the endpoint reports as touched (input, timers, sending, commands) are visited; those
+    /// whose events were served are marked ready, since serving them reads and writes streams.
     func processEvents(now: QUICInstant) {
-        for slot in self.slots.values {
-            while let event = slot.connection.pollEvent() {
-                self.handle(event, slot: slot, now: now)
-            }
+        self.touchedScratch.removeAll(keepingCapacity: true)
+        while let handle = self.endpoint.pollTouched() { self.touchedScratch.append(handle) }
+        for handle in self.touchedScratch {
+            guard let slot = self.slots[handle] else { continue }
+            if self.drainEvents(of: slot, now: now) { self.endpoint.markReady(handle) }
             if !slot.confirmationWaiters.isEmpty, slot.connection.isHandshakeConfirmed {
                 for waiter in slot.confirmationWaiters { waiter.resume() }
                 slot.confirmationWaiters.removeAll()
@@ -23,6 +27,17 @@ extension EndpointDriver {
                 }
             }
         }
+    }
+
+    /// Serves every event the connection has; returns whether there was any.
+    @discardableResult
+    func drainEvents(of slot: ConnectionSlot, now: QUICInstant) -> Bool {
+        var served = false
+        while let event = slot.connection.pollEvent() {
+            served = true
+            self.handle(event, slot: slot, now: now)
+        }
+        return served
     }
 
     private func handle(_ event: ConnectionEvent, slot: ConnectionSlot, now: QUICInstant) {
@@ -122,6 +137,7 @@ extension EndpointDriver {
             slot.connection.providePeerVerdict(
                 .rejected(TLSAlert(.certificateUnknown, reason: "no certificate verification configured")),
                 now: self.now())
+            self.endpoint.markActive(handle)
             return
         }
         Task(executorPreference: self.taskExecutor) {
@@ -129,6 +145,7 @@ extension EndpointDriver {
             self.loop.execute {
                 guard let slot = self.slots[handle] else { return }
                 slot.connection.providePeerVerdict(verdict, now: self.now())
+                self.endpoint.markActive(handle)
                 self.service()
             }
         }

@@ -45,6 +45,8 @@ final class EndpointDriver: @unchecked Sendable {
     private var receiveBuffer: [UInt8] = []
     private var segmentationOffload: Bool
     private var servicing = false
+    /// The touched connections of one ``processEvents(now:)`` (reused).
+    var touchedScratch: [ConnectionHandle] = []
 
     init(loop: any EventLoop, endpoint: Endpoint, configuration: QUICConfiguration, isServer: Bool) {
         self.loop = loop
@@ -79,6 +81,7 @@ final class EndpointDriver: @unchecked Sendable {
     }
 
     private func hook(_ endpoint: Endpoint) {
+        endpoint.explicitActivity = true
         endpoint.connectionCreated = { [unowned self] handle, connection in
             self.attachQlog(to: connection, handle: handle)
         }
@@ -198,8 +201,9 @@ final class EndpointDriver: @unchecked Sendable {
         self.acceptNewConnections(now: now)
         self.processEvents(now: now)
         self.flush(now: now)
-        // Sending can end connections (closing periods over) and produce events.
+        // Sending can end connections (closing periods over) and produce events; serving those can queue more.
         self.processEvents(now: now)
+        self.flush(now: now)
         self.reapTerminated()
         self.rearmTimer(now: now)
     }
@@ -308,7 +312,10 @@ final class EndpointDriver: @unchecked Sendable {
 
     /// Drops the slots of connections the endpoint has freed.
     private func reapTerminated() {
-        for (handle, slot) in self.slots where self.endpoint.connection(handle) == nil {
+        while let handle = self.endpoint.pollRemoved() {
+            guard let slot = self.slots[handle] else { continue }
+            // Its last events (the close and its reason) arrived with the input or timer that ended it.
+            self.drainEvents(of: slot, now: self.now())
             let reason = slot.closeReason ?? .idleTimeout
             slot.finish(reason)
             slot.closeQlog()
@@ -350,6 +357,7 @@ final class EndpointDriver: @unchecked Sendable {
             let now = self.now()
             for slot in self.slots.values where slot.closeReason == nil {
                 slot.connection.close(applicationErrorCode: 0, reason: "endpoint closed", now: now)
+                self.endpoint.markActive(slot.handle)
             }
             self.service()
             self.isClosed = true

@@ -157,6 +157,14 @@ public final class Endpoint {
         self.markActive(handle, entry)
     }
 
+    /// Tells the endpoint that the owner read from or wrote to a connection while serving its events: it may have
+    /// something to send (flow-control credit, queued data) and a new deadline, but no new events.
+    public func markReady(_ handle: ConnectionHandle) {
+        guard let entry = self.entries[handle] else { return }
+        self.enqueueReady(handle, entry)
+        self.timers.set(entry.connection.nextTimeout(), for: handle)
+    }
+
     func markActive(_ handle: ConnectionHandle, _ entry: Entry) {
         self.enqueueReady(handle, entry)
         self.enqueueTouched(handle, entry)
