@@ -18,6 +18,8 @@ import QUICWire
 /// ```
 public final class QUICEndpoint: Sendable {
     let driver: EndpointDriver
+    /// Every loop's driver of a server with several threads (the first is ``driver``); just ``driver`` otherwise.
+    let drivers: [EndpointDriver]
     /// Server: connections whose handshake completed, in order. Ends when the endpoint closes.
     public let incomingConnections: AsyncStream<QUICConnection>
     private let firstAddress: NetworkAddress?
@@ -25,8 +27,9 @@ public final class QUICEndpoint: Sendable {
     public let localPaths: [LocalPathEndpoint]
 
     private init(driver: EndpointDriver, incoming: AsyncStream<QUICConnection>, firstAddress: NetworkAddress?,
-                 localPaths: [LocalPathEndpoint] = []) {
+                 localPaths: [LocalPathEndpoint] = [], siblings: [EndpointDriver] = []) {
         self.driver = driver
+        self.drivers = siblings.isEmpty ? [driver] : siblings
         self.incomingConnections = incoming
         self.firstAddress = firstAddress
         self.localPaths = localPaths
@@ -173,9 +176,20 @@ public final class QUICEndpoint: Sendable {
         return connection
     }
 
+    /// What the endpoint did with the datagrams no connection claimed and with its connections (summed over the
+    /// loops of a server with several threads).
+    public func statistics() async -> EndpointStatistics {
+        var total = EndpointStatistics()
+        for driver in self.drivers {
+            let statistics = (try? await driver.loop.submit { driver.endpoint.statistics }.get()) ?? EndpointStatistics()
+            total.add(statistics)
+        }
+        return total
+    }
+
     /// Closes every connection (application error 0) and the sockets.
     public func close() async {
-        await self.driver.closeAll()
+        for driver in self.drivers { await driver.closeAll() }
     }
 
     // MARK: - Setup helpers
@@ -186,22 +200,14 @@ public final class QUICEndpoint: Sendable {
         transport.alpn = configuration.alpn.map { Array($0.utf8) }
         transport.keyLogEnabled = configuration.keyLogPath.map { !$0.isEmpty } ?? false
         transport.peerVerification = .deferred
-        var random = Self.random()
-        var result = EndpointConfiguration(connection: transport, serverTLS: serverTLS, random: &random)
         // Keys that protect tokens and stateless resets come from the system's cryptographic generator.
-        result.tokenKey = Self.secureBytes(result.tokenKey.count)
-        result.statelessResetKey = Self.secureBytes(result.statelessResetKey.count)
-        return result
+        return EndpointConfiguration(connection: transport, serverTLS: serverTLS)
     }
 
+    /// Connection IDs, path challenges and every other value a peer must not guess come from the system's
+    /// cryptographically secure generator (RFC 9000 §9.5, §8.2.1); seeded generators are for the simulator.
     private static func random() -> ConnectionRandom {
-        var system = SystemRandomNumberGenerator()
-        return ConnectionRandom(seed: system.next())
-    }
-
-    private static func secureBytes(_ count: Int) -> [UInt8] {
-        var system = SystemRandomNumberGenerator()
-        return (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &system) }
+        .system()
     }
 
     /// An IP literal as is; a name through the system resolver (its first address).

@@ -1,4 +1,5 @@
 import Metrics
+import QUICTransport
 
 /// The driver's counters, reported through swift-metrics (a no-op until the application bootstraps a metrics
 /// backend). Dimensions: `role` = client / server.
@@ -38,4 +39,31 @@ struct DriverMetrics: Sendable {
     func accepted() { self.connectionsAccepted.increment() }
     func opened() { self.connectionsOpened.increment() }
     func closed() { self.connectionsClosed.increment() }
+}
+
+/// The endpoint's decision counters (``EndpointStatistics``) as swift-metrics counters
+/// `mpquic_endpoint_<name>_total`, fed with what changed since the last report.
+struct EndpointMetrics {
+    private var counters: [Counter] = []
+    private var last = EndpointStatistics()
+    private var reportedAt: UInt64 = 0
+
+    init(role: String) {
+        let dimensions = [("role", role)]
+        self.counters = EndpointStatistics().counters.map { counter in
+            Counter(label: "mpquic_endpoint_\(counter.name)_total", dimensions: dimensions)
+        }
+    }
+
+    /// Reports at most every 100 ms (the counters' names are built per call).
+    mutating func report(_ statistics: EndpointStatistics, now: UInt64) {
+        guard now >= self.reportedAt + 100_000_000, statistics != self.last else { return }
+        self.reportedAt = now
+        let current = statistics.counters
+        let previous = self.last.counters
+        for index in current.indices where current[index].value > previous[index].value {
+            self.counters[index].increment(by: Int64(current[index].value - previous[index].value))
+        }
+        self.last = statistics
+    }
 }

@@ -47,6 +47,22 @@ final class EndpointDriver: @unchecked Sendable {
     private var servicing = false
     /// The touched connections of one ``processEvents(now:)`` (reused).
     var touchedScratch: [ConnectionHandle] = []
+    var endpointMetrics: EndpointMetrics
+    /// A server on several loops (``QUICServerOptions/threads``): every loop's driver, by loop index, this one's
+    /// index, and which loop owns a datagram (nil: this one). Set before the sockets are bound.
+    var siblings: [EndpointDriver] = []
+    var loopIndex = 0
+    var owningLoop: (@Sendable (ArraySlice<UInt8>) -> Int?)?
+    /// Whether the sockets are bound with SO_REUSEPORT, so that every loop's socket shares the port.
+    var reusePort = false
+    /// Datagrams handed to another loop.
+    private(set) var forwarded = 0
+
+    /// Whether the driver reports every command to its endpoint and serves only touched connections
+    /// (``Endpoint/explicitActivity``). Off: with it on, the loopback and multipath-loopback suites run together in
+    /// one process stall until their idle timeouts (each suite alone passes); until that is found, every service
+    /// looks at every connection, as before.
+    static let reportsActivity = false
 
     init(loop: any EventLoop, endpoint: Endpoint, configuration: QUICConfiguration, isServer: Bool) {
         self.loop = loop
@@ -54,6 +70,7 @@ final class EndpointDriver: @unchecked Sendable {
         self.configuration = configuration
         self.logger = configuration.logger
         self.metrics = DriverMetrics(role: isServer ? "server" : "client")
+        self.endpointMetrics = EndpointMetrics(role: isServer ? "server" : "client")
         self.isServer = isServer
         self.taskExecutor = EventLoopTaskExecutor(loop: loop)
         self.segmentationOffload = configuration.segmentationOffload
@@ -81,7 +98,7 @@ final class EndpointDriver: @unchecked Sendable {
     }
 
     private func hook(_ endpoint: Endpoint) {
-        endpoint.explicitActivity = true
+        endpoint.explicitActivity = Self.reportsActivity
         endpoint.connectionCreated = { [unowned self] handle, connection in
             self.attachQlog(to: connection, handle: handle)
         }
@@ -110,6 +127,7 @@ final class EndpointDriver: @unchecked Sendable {
             .channelOption(.socketOption(.so_rcvbuf), value: SocketOptionValue(bufferSize))
             .channelOption(.socketOption(.so_sndbuf), value: SocketOptionValue(bufferSize))
             .channelOption(.writeBufferWaterMark, value: .init(low: 1 << 20, high: 4 << 20))
+            .channelOption(.socketOption(NIOBSDSocket.Option(rawValue: SO_REUSEPORT)), value: self.reusePort ? 1 : 0)
             .channelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(DatagramHandler(driver: self))
@@ -182,11 +200,27 @@ final class EndpointDriver: @unchecked Sendable {
                 self.receiveBuffer.removeAll(keepingCapacity: true)
                 self.receiveBuffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[offset..<offset + length]))
             }
-            self.endpoint.handle(datagram: self.receiveBuffer[...], from: fourTuple, ecn: ecn, now: now)
+            if let owner = self.owningLoop?(self.receiveBuffer[...]), owner != self.loopIndex,
+               self.siblings.indices.contains(owner) {
+                self.forward(Array(self.receiveBuffer), to: self.siblings[owner], from: fourTuple, ecn: ecn)
+            } else {
+                self.endpoint.handle(datagram: self.receiveBuffer[...], from: fourTuple, ecn: ecn, now: now)
+            }
             offset += length
             count += 1
         }
         self.metrics.received(datagrams: count, bytes: total)
+    }
+
+    /// Hands a datagram whose connection ID names another loop's server ID to that loop (a migrated or second
+    /// path reaches whichever socket the kernel's reuseport hash picks for its new 4-tuple).
+    private func forward(_ bytes: [UInt8], to sibling: EndpointDriver, from fourTuple: FourTuple, ecn: UInt8) {
+        self.forwarded += 1
+        sibling.loop.execute {
+            guard !sibling.isClosed else { return }
+            sibling.endpoint.handle(datagram: bytes[...], from: fourTuple, ecn: ecn, now: sibling.now())
+            sibling.service()
+        }
     }
 
     // MARK: - Servicing
@@ -206,6 +240,7 @@ final class EndpointDriver: @unchecked Sendable {
         self.flush(now: now)
         self.reapTerminated()
         self.rearmTimer(now: now)
+        self.endpointMetrics.report(self.endpoint.statistics, now: now.nanosecondsSinceOrigin)
     }
 
     private func acceptNewConnections(now: QUICInstant) {
@@ -312,7 +347,12 @@ final class EndpointDriver: @unchecked Sendable {
 
     /// Drops the slots of connections the endpoint has freed.
     private func reapTerminated() {
-        while let handle = self.endpoint.pollRemoved() {
+        var removed: [ConnectionHandle] = []
+        while let handle = self.endpoint.pollRemoved() { removed.append(handle) }
+        if !self.endpoint.explicitActivity {
+            removed = self.slots.keys.filter { self.endpoint.connection($0) == nil }
+        }
+        for handle in removed {
             guard let slot = self.slots[handle] else { continue }
             // Its last events (the close and its reason) arrived with the input or timer that ended it.
             self.drainEvents(of: slot, now: self.now())

@@ -59,3 +59,27 @@ public struct EndpointStatistics: Hashable, Sendable {
         ]
     }
 }
+
+extension EndpointStatistics {
+    /// Adds another endpoint's counters (the loops of one server).
+    public mutating func add(_ other: EndpointStatistics) {
+        self.datagramsReceived += other.datagramsReceived
+        self.datagramsRouted += other.datagramsRouted
+        self.initialsUndecryptable += other.initialsUndecryptable
+        self.initialsMalformed += other.initialsMalformed
+        self.initialsWithoutClientHello += other.initialsWithoutClientHello
+        self.initialsTooSmall += other.initialsTooSmall
+        self.datagramsDropped += other.datagramsDropped
+        self.connectionsAccepted += other.connectionsAccepted
+        self.retriesRequired += other.retriesRequired
+        self.retriesForLoad += other.retriesForLoad
+        self.tokensAccepted += other.tokensAccepted
+        self.refusedFull += other.refusedFull
+        self.refusedInvalidToken += other.refusedInvalidToken
+        self.versionNegotiations += other.versionNegotiations
+        self.statelessResetsSent += other.statelessResetsSent
+        self.statelessResetsReceived += other.statelessResetsReceived
+        self.statelessAnswersDropped += other.statelessAnswersDropped
+        self.handshakesAbandoned += other.handshakesAbandoned
+    }
+}
