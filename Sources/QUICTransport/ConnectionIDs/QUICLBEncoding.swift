@@ -125,23 +125,32 @@ extension QUICLBConfiguration {
     /// The Destination Connection ID is found by the version-independent rules of RFC 8999 §5: a long header
     /// (high bit set) gives its length in the sixth octet and the ID follows; a short header carries an ID of
     /// the length the server chose, here ``connectionIDLength``, right after the first octet.
-    public func serverID(ofDatagram datagram: some RandomAccessCollection<UInt8>) -> QUICLBServerID? {
-        guard let first = datagram.first else { return nil }
+    public func serverID(ofDatagram datagram: UnsafeRawBufferPointer) -> QUICLBServerID? {
+        guard !datagram.isEmpty else { return nil }
         let idStart: Int
-        if first & 0x80 != 0 {
+        if datagram[0] & 0x80 != 0 {
             // RFC 8999 §5.1: Header Form (1), Version-Specific Bits (7), Version (32), DCID Length (8), DCID.
-            guard datagram.count >= 6 else { return nil }
-            let length = datagram[datagram.index(datagram.startIndex, offsetBy: 5)]
-            guard Int(length) == self.connectionIDLength else { return nil }
+            guard datagram.count >= 6, Int(datagram[5]) == self.connectionIDLength else { return nil }
             idStart = 6
         } else {
             idStart = 1
         }
         guard datagram.count >= idStart + self.connectionIDLength else { return nil }
-        let start = datagram.index(datagram.startIndex, offsetBy: idStart)
-        let end = datagram.index(start, offsetBy: self.connectionIDLength)
-        guard let connectionID = try? ConnectionID(datagram[start..<end]) else { return nil }
+        let bytes = UnsafeRawBufferPointer(rebasing: datagram[idStart..<(idStart + self.connectionIDLength)])
+        guard let connectionID = try? ConnectionID(bytes) else { return nil }
         return self.serverID(of: connectionID)
+    }
+
+    /// The server ID in the Destination Connection ID of `datagram`'s first packet, as the
+    /// `UnsafeRawBufferPointer` form reads it, for any collection of octets (an array, a slice); a collection
+    /// without contiguous storage is copied first.
+    @inlinable
+    public func serverID(ofDatagram datagram: some Collection<UInt8>) -> QUICLBServerID? {
+        let contiguous = datagram.withContiguousStorageIfAvailable { octets in
+            self.serverID(ofDatagram: UnsafeRawBufferPointer(octets))
+        }
+        if let contiguous { return contiguous }
+        return Array(datagram).withUnsafeBytes { self.serverID(ofDatagram: $0) }
     }
 
     /// Why `connectionID` is unroutable with this configuration, or nil when it can be decoded (§4.1).
