@@ -7,10 +7,14 @@ extension Connection {
     /// Server: the preferred_address parameter for `configuration`, with a fresh connection ID and reset token,
     /// or nil when none is configured (or the server uses zero-length connection IDs, which RFC 9000 §18.2
     /// forbids with a preferred address).
+    ///
+    /// The connection ID comes from `generator`, the one that made the handshake's Source Connection ID and makes
+    /// every later ID, so that it carries the same routing information (a QUIC-LB server ID) and, for a
+    /// generator with state, does not repeat an ID made from the same state.
     static func preferredAddressParameter(_ configuration: ConnectionConfiguration, resetKey: StatelessResetKey?,
+                                          generator: inout any ConnectionIDGenerator,
                                           random: inout ConnectionRandom) -> PreferredAddress? {
-        guard let address = configuration.preferredAddress, configuration.connectionIDLength > 0 else { return nil }
-        var generator = configuration.connectionIDGenerator
+        guard let address = configuration.preferredAddress, generator.length > 0 else { return nil }
         let connectionID = generator.generate(using: &random)
         let token = resetKey?.token(for: connectionID) ?? StatelessResetToken(random: &random)
         switch address.ip {

@@ -202,7 +202,7 @@ public final class Connection {
         parameters.originalDestinationConnectionID = originalDestinationCID
         parameters.retrySourceConnectionID = retrySourceCID
         parameters.preferredAddress = Connection.preferredAddressParameter(configuration, resetKey: resetKey,
-                                                                           random: &random)
+                                                                           generator: &generator, random: &random)
         if let resetKey, sourceCID.length > 0 {
             parameters.statelessResetToken = resetKey.token(for: sourceCID)
         }

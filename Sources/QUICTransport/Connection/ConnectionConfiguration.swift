@@ -74,7 +74,8 @@ public struct ConnectionConfiguration: Sendable {
     /// Whether DPLPMTUD (RFC 8899) probes for datagrams larger than 1,200 bytes.
     public var pathMTUDiscovery = true
     /// Makes the connection IDs this endpoint issues; a load balancer can encode routing information in them
-    /// with its own generator. Every ID it makes has the same length.
+    /// with its own generator (``QUICLBConnectionIDGenerator`` for QUIC-LB). Every ID it makes has the same
+    /// length. Setting ``connectionIDLength`` afterwards replaces it with random IDs.
     public var connectionIDGenerator: any ConnectionIDGenerator = RandomConnectionIDGenerator(length: 8)
 
     /// The length of the connection IDs this endpoint issues (0...20); setting it installs random IDs of that

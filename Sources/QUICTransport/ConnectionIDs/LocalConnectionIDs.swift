@@ -1,7 +1,11 @@
 import QUICWire
 
 /// Produces connection IDs for an endpoint. A load balancer can plug in its own encoding of routing
-/// information; the default draws random bytes.
+/// information (``QUICLBConnectionIDGenerator`` writes a QUIC-LB server ID into every ID); the default draws
+/// random bytes.
+///
+/// A connection makes every ID it issues with its copy of the configured generator: the handshake's Source
+/// Connection ID, the preferred address's, NEW_CONNECTION_ID and PATH_NEW_CONNECTION_ID.
 public protocol ConnectionIDGenerator: Sendable {
     /// The length of every ID this generator makes (RFC 9000 §5.1: 0 to 20 bytes; non-zero for
     /// multipath).
