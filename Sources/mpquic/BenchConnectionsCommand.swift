@@ -112,7 +112,7 @@ struct BenchConnections: AsyncParsableCommand {
                 handshakeTimeout: self.handshakeTimeout, keepAlive: self.keepAlive, requests: self.requests,
                 requestSize: Int(Formatting.parseByteCount(self.requestSize) ?? 0),
                 requestConcurrency: self.requestConcurrency, requestTimeout: max(self.handshakeTimeout, 10)),
-            hold: self.hold, timeout: self.timeout, server: self.server, serverPID: self.serverPID)
+            hold: self.hold, timeout: self.timeout, server: self.server, serverPID: self.serverPID, json: self.json)
     }
 
     func run() async throws {

@@ -115,7 +115,7 @@ struct BenchFlood: AsyncParsableCommand {
             rate: self.rate, floodSeconds: self.floodSeconds, sourceAddresses: self.sourceAddresses,
             socketsPerAddress: self.socketsPerAddress, legitRate: self.legitRate, legitInFlight: self.legitInFlight,
             handshakeTimeout: self.handshakeTimeout, minSuccess: self.minSuccess, timeout: self.timeout,
-            server: self.server, serverPID: self.serverPID)
+            server: self.server, serverPID: self.serverPID, json: self.json)
         let report: FloodBenchmark.Report
         do {
             report = try await FloodBenchmark(settings: settings).run()

@@ -9,6 +9,7 @@ struct ConnectionsBenchmark {
         var timeout: Double
         var server: String?
         var serverPID: Int32?
+        var json: Bool
     }
 
     /// Every figure of a run (`--json` prints it as is; sizes in bytes, times in seconds unless named Ms).
@@ -107,8 +108,11 @@ struct ConnectionsBenchmark {
 
     func run() async throws -> Report {
         let server = try self.startServer()
+        let progress = Shared<ConnectionLoad?>(nil)
         let watchdog = Watchdog.start(seconds: self.settings.timeout, serverPID: server.isChild ? server.pid : nil,
-                                      what: "bench connections")
+                                      what: "bench connections", json: self.settings.json) {
+            progress.value.map { Self.status($0, started: nil) } ?? "starting"
+        }
         defer { watchdog.cancel() }
         var load = self.settings.load
         load.host = server.host
@@ -121,15 +125,10 @@ struct ConnectionsBenchmark {
             _ = server.stop()
             throw error
         }
+        progress.set(runner)
         let ticker = ProgressTicker()
         let started = monotonicSeconds()
-        ticker.start { [runner, load] in
-            let value = runner.counters.withLock { $0 }
-            let elapsed = BenchFormat.fixed(monotonicSeconds() - started, decimals: 1)
-            return "\(elapsed) s \(value.phase): \(value.opened)/\(load.connections) open, \(value.inFlight) in "
-                + "flight, \(value.failed) failed, \(value.closedEarly.count) closed early; requests "
-                + "\(value.requestsDone) done, \(value.requestsFailed) failed"
-        }
+        ticker.start { [runner] in Self.status(runner, started: started) }
         let countsBefore = server.counters()
         let before = server.sample()
         let opening = await runner.open()
@@ -200,13 +199,20 @@ struct ConnectionsBenchmark {
                 counts.total > 0 ? $0 * 1e6 / Double(counts.total) : nil
             }
         }
-        if let requestFailures = Self.reasons(requests.failures).first {
-            report.failureReasons.append("request: " + requestFailures)
-        }
+        report.failureReasons += Self.reasons(requests.failures).map { "request: " + $0 }
         if let exit, !exit.succeeded {
             throw BenchFailure("the server did not exit cleanly (\(exit.description)): \(server.logTail())")
         }
         return report
+    }
+
+    /// The progress line: phase, connections and requests so far.
+    static func status(_ runner: ConnectionLoad, started: Double?) -> String {
+        let value = runner.counters.withLock { $0 }
+        let elapsed = started.map { BenchFormat.fixed(monotonicSeconds() - $0, decimals: 1) + " s " } ?? ""
+        return "\(elapsed)\(value.phase): \(value.opened)/\(runner.settings.connections) open, \(value.inFlight) in "
+            + "flight, \(value.failed) failed, \(value.closedEarly.count) closed early; requests "
+            + "\(value.requestsDone) done, \(value.requestsFailed) failed"
     }
 
     private func startServer() throws(BenchFailure) -> BenchServer {
@@ -231,11 +237,18 @@ struct ConnectionsBenchmark {
 
 /// Ends the process when a benchmark runs past its --timeout, killing its child server first.
 enum Watchdog {
-    static func start(seconds: Double, serverPID: pid_t?, what: String) -> Task<Void, Never> {
+    /// `status` says where the run stood; it is printed with the timeout (and as `{"ok": false, ...}` with
+    /// `json`).
+    static func start(seconds: Double, serverPID: pid_t?, what: String, json: Bool,
+                      status: @escaping @Sendable () -> String) -> Task<Void, Never> {
         Task {
             try? await Task.sleep(for: .seconds(seconds))
             guard !Task.isCancelled else { return }
-            Console.error("\(what): timed out after \(BenchFormat.fixed(seconds, decimals: 0)) s (--timeout)")
+            let message = "timed out after \(BenchFormat.fixed(seconds, decimals: 0)) s (--timeout) at: \(status())"
+            Console.error("\(what): \(message)")
+            if json {
+                try? printJSON(["ok": "false", "error": message])
+            }
             if let serverPID {
                 kill(serverPID, SIGKILL)
             }

@@ -18,6 +18,7 @@ struct FloodBenchmark {
         var timeout: Double
         var server: String?
         var serverPID: Int32?
+        var json: Bool
     }
 
     /// What the legitimate clients saw in one phase.
@@ -108,8 +109,9 @@ struct FloodBenchmark {
 
     func run() async throws -> Report {
         let server = try self.startServer()
+        let stage = Shared("starting")
         let watchdog = Watchdog.start(seconds: self.settings.timeout, serverPID: server.isChild ? server.pid : nil,
-                                      what: "bench flood")
+                                      what: "bench flood", json: self.settings.json) { stage.value }
         defer { watchdog.cancel() }
         guard let target = NetworkAddress(parsing: server.host, defaultPort: UInt16(clamping: server.port)),
               BenchTarget.isLoopback(target), case .v4 = target.ip else {
@@ -118,6 +120,7 @@ struct FloodBenchmark {
                 + "\(server.host):\(server.port)")
         }
         let rssStart = server.sample()
+        stage.set("building \(self.settings.counts[.validInitial] ?? 0) client first flights")
         let building = monotonicSeconds()
         let replayed: [[UInt8]]
         let valid: [[[UInt8]]]
@@ -143,7 +146,8 @@ struct FloodBenchmark {
         let phaseSeconds = min(max(planned, 2), self.settings.floodSeconds)
         let ticker = ProgressTicker()
         let flooder = Flooder()
-        let phaseName = Shared("unflooded")
+        let phaseName = stage
+        stage.set("unflooded")
         ticker.start { [total] in
             let outcome = probe.current
             return "\(phaseName.value): \(outcome.succeeded)/\(outcome.attempted) legit handshakes, "
