@@ -42,7 +42,8 @@ struct FloodBenchmark {
         }
 
         var text: String {
-            "\(self.succeeded) of \(self.attempted) handshakes (\(BenchFormat.percent(self.succeeded, of: self.attempted)))"
+            let share = BenchFormat.percent(self.succeeded, of: self.attempted)
+            return "\(self.succeeded) of \(self.attempted) handshakes (\(share))"
                 + " in \(BenchFormat.fixed(self.seconds, decimals: 1)) s; " + (self.handshake?.text ?? "none completed")
         }
     }
@@ -229,7 +230,8 @@ struct FloodBenchmark {
         let ratio = flooded.successRatio
         let enough = ratio >= self.settings.minSuccess
         report.ok = enough && recovered && alive
-        report.verdict = (enough ? "passed" : "failed") + ": \(BenchFormat.percent(flooded.succeeded, of: flooded.attempted))"
+        let share = BenchFormat.percent(flooded.succeeded, of: flooded.attempted)
+        report.verdict = (enough ? "passed" : "failed") + ": \(share)"
             + " of legitimate handshakes succeeded during \(report.forgedInitialsSent) forged Initials (required "
             + "\(BenchFormat.fixed(self.settings.minSuccess * 100, decimals: 1))%)"
             + (recovered ? "" : "; the server did not recover") + (alive ? "" : "; the server died")
