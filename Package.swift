@@ -33,6 +33,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         .target(name: "QUICWire"),
@@ -65,6 +66,13 @@ let package = Package(
             dependencies: ["QUICLab", "QUICRelay", "QUIC", "QUICSimulator", "QUICTransport", "QUICTLS", "QUICWire"]
         ),
         .target(name: "QUICInterop"),
+        .target(
+            name: "QUICBench",
+            dependencies: [
+                "QUICTransport", "QUICTLS", "QUICWire", "QUICRecovery",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
         .executableTarget(
             name: "mpquic",
             dependencies: [
@@ -78,7 +86,10 @@ let package = Package(
                 "QUICRecovery",
                 "QUIC",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                "QUICInterop", crypto, .product(name: "Logging", package: "swift-log"),
+                "QUICInterop", "QUICBench", crypto, .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
         .target(name: "QUICTestSupport", path: "Tests/QUICTestSupport"),
@@ -105,6 +116,10 @@ let package = Package(
             dependencies: ["QUICLabRelay", "QUICLab", "QUICRelay", "QUICSimulator", "QUICTransport"]
         ),
         .testTarget(name: "QUICInteropTests", dependencies: ["QUICInterop", "QUICTestSupport"]),
+        .testTarget(
+            name: "QUICBenchTests",
+            dependencies: ["QUICBench", "QUICTransport", "QUICWire", "QUICCrypto", "QUICRecovery"]
+        ),
         .testTarget(
             name: "QUICTests",
             dependencies: [

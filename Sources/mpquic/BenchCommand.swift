@@ -5,7 +5,8 @@ import QUICWire
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks (default: loopback, which needs a release build).",
-        subcommands: [BenchLoopback.self, BenchCodec.self, BenchHandshake.self, BenchSimulated.self],
+        subcommands: [BenchLoopback.self, BenchCodec.self, BenchHandshake.self, BenchSimulated.self,
+                      BenchConnections.self, BenchFlood.self],
         defaultSubcommand: BenchLoopback.self
     )
 }

@@ -44,6 +44,12 @@ struct Server: AsyncParsableCommand {
     @Flag(help: "Accept 0-RTT data from resuming clients.")
     var earlyData = false
 
+    @Option(help: ArgumentHelp("Most connections held at once; more clients are refused.", valueName: "count"))
+    var maxConnections = 10_000
+
+    @Flag(help: "At each SIGUSR1, print \"counters {JSON}\" (datagrams, bytes, connections) on stdout.")
+    var reportCounters = false
+
     @OptionGroup var common: QUICCommandOptions
 
     @OptionGroup(title: "Multipath") var multipathOptions: MultipathOptions
@@ -57,6 +63,9 @@ struct Server: AsyncParsableCommand {
         } catch let error as HQResourceError {
             throw ValidationError("--root: \(error)")
         }
+        guard (1...1_000_000).contains(self.maxConnections) else {
+            throw ValidationError("--max-connections must be between 1 and 1000000")
+        }
         guard (self.cert == nil) == (self.key == nil) else {
             throw ValidationError("give both --cert and --key, or neither for a generated certificate")
         }
@@ -64,10 +73,14 @@ struct Server: AsyncParsableCommand {
 
     func run() async throws {
         let address = try HostPort(parsing: self.listen)
+        // Installed before the endpoint exists: the driver makes its counters when it starts.
+        let counterReporter = self.reportCounters ? CounterRegistry.installReportingOnSignal() : nil
+        defer { counterReporter?.cancel() }
         let resolver = try HQResourceResolver(root: self.root)
         var options = QUICServerOptions(identity: try self.identity())
         options.requireRetry = self.retry
         options.earlyData = self.earlyData
+        options.maxConnections = self.maxConnections
         var configuration = self.common.configuration()
         configuration.multipath = try self.multipathOptions.multipathConfiguration()
         let endpoint: QUICEndpoint
