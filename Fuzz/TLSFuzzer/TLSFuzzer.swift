@@ -1,3 +1,4 @@
+import FuzzSupport
 import QUICTLS
 
 /// libFuzzer entry point: every TLS handshake message and extension decoder, and the reassembler.
@@ -6,4 +7,9 @@ public func tlsFuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) ->
     guard let data else { return 0 }
     _ = TLSMessageFuzzing.decodeAll(Array(UnsafeBufferPointer(start: data, count: size)))
     return 0
+}
+
+@_cdecl("TLSFuzzer_main")
+public func tlsFuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+    LibFuzzer.main(argc: argc, argv: argv, testOneInput: tlsFuzzerTestOneInput)
 }

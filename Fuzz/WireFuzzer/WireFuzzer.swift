@@ -1,3 +1,4 @@
+import FuzzSupport
 import QUICWire
 
 /// libFuzzer entry point for the wire format: frames, frame sequences per encryption level, packet
@@ -54,4 +55,9 @@ private func fuzzTransportParameters(_ bytes: [UInt8]) {
         }
         precondition(again == parameters, "transport parameters changed in a round trip")
     }
+}
+
+@_cdecl("WireFuzzer_main")
+public func wireFuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
+    LibFuzzer.main(argc: argc, argv: argv, testOneInput: wireFuzzerTestOneInput)
 }
