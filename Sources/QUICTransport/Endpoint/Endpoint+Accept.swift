@@ -192,10 +192,10 @@ extension Endpoint {
     }
 
     /// A connection ID for a packet sent before any connection exists (Retry, refusal), made like the
-    /// connection's own (so a QUIC-LB generator encodes this server in it), at least 8 bytes.
+    /// connection's own (so a QUIC-LB generator encodes this server in it: the client's next Initial names it).
     func newServerConnectionID() -> ConnectionID {
         var generator = self.configuration.connection.connectionIDGenerator
-        if generator.length >= 8 {
+        if generator.length > 0 {
             return generator.generate(using: &self.random)
         }
         var fallback = RandomConnectionIDGenerator(length: 8)
