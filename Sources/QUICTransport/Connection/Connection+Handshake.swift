@@ -24,7 +24,12 @@ extension Connection {
             throw TransportError(error.code, frameType: 0x06, reason: error.reason)
         }
         guard self.spaces[index].cryptoReceive.readableCount > 0 else { return }
-        let bytes = self.spaces[index].cryptoReceive.read()
+        var bytes = self.spaces[index].cryptoReceive.read()
+        if self.role == .server, level == .initial, !self.versionNegotiation.serverDecided {
+            // The version is settled from the ClientHello before TLS answers it (Connection+VersionNegotiation).
+            guard let held = try self.holdClientHello(bytes, now: now) else { return }
+            bytes = held
+        }
         self.tls.nowMilliseconds = now.nanosecondsSinceOrigin / 1_000_000
         do {
             try self.tls.receive(bytes[...], at: level)
@@ -62,7 +67,9 @@ extension Connection {
             throw TransportError(.internalError, reason: "TLS negotiated a suite packet protection lacks")
         }
         do {
-            let parameters = try VersionParameters.forVersion(self.version)
+            // 0-RTT stays in the first flight's version (RFC 9369 §4.1); the rest is in the version in use.
+            let parameters = try VersionParameters.forVersion(
+                secret.level == .zeroRTT ? self.versionNegotiation.firstFlightVersion : self.version)
             switch secret.level {
             case .handshake:
                 let keys = try PacketProtection(cipherSuite: suite, secret: secret.secret,
@@ -181,6 +188,9 @@ extension Connection {
         self.spaces[index].readKeys = nil
         self.spaces[index].writeKeys = nil
         self.spaces[index].undecryptable.removeAll()
+        if space == .initial {
+            self.versionNegotiation.firstFlightInitialReadKeys = nil
+        }
         var removed: [SentPacket<SentPacketContents>] = []
         self.path.recovery.discard(space: space, into: &removed)
         if space == .initial || space == .handshake {
@@ -226,6 +236,7 @@ extension Connection {
             }
             try self.acceptPreferredAddress(parameters)
         }
+        try self.validatePeerVersionInformation(parameters.versionInformation)
         self.peerParameters = parameters
         try self.negotiateMultipath(parameters)
         self.streams.setPeerLimits(PeerStreamLimits(

@@ -100,6 +100,7 @@ extension Connection {
         let level: EncryptionLevel
         let packetNumberOffset: Int
         let packetEnd: Int
+        var versionRoute = LongHeaderVersionRoute()
         switch header {
         case .versionNegotiation(let negotiation):
             self.handleVersionNegotiation(negotiation, now: now)
@@ -110,7 +111,8 @@ extension Connection {
         case .unsupportedVersion:
             return false
         case .long(let long):
-            guard long.version == self.version else { return false }
+            guard let route = self.route(of: long) else { return false }
+            versionRoute = route
             switch long.type {
             case .initial: level = .initial
             case .handshake: level = .handshake
@@ -155,7 +157,7 @@ extension Connection {
         self.receiveBuffer.removeAll(keepingCapacity: true)
         self.receiveBuffer.append(contentsOf: bytes)
         guard let opened = self.open(level: level, packetNumberOffset: packetNumberOffset, packetEnd: packetEnd,
-                                     now: now) else {
+                                     initialReadKeys: versionRoute.initialReadKeys, now: now) else {
             if let openedPath {
                 // Not authentic: the path does not exist after all.
                 let removed = self.paths.remove(at: openedPath)
@@ -174,6 +176,9 @@ extension Connection {
         let reservedMask: UInt8 = level == .oneRTT ? 0x18 : 0x0c
         guard self.receiveBuffer[0] & reservedMask == 0 else {
             throw TransportError(.protocolViolation, reason: "reserved header bits are not zero")
+        }
+        if let switchTo = versionRoute.switchTo, let readKeys = versionRoute.initialReadKeys {
+            self.switchToNegotiatedVersion(switchTo.version, readKeys: readKeys, writeKeys: switchTo.writeKeys)
         }
         if self[received: level.packetNumberSpace].isDuplicate(opened.packetNumber) {
             self.stats.packetsDropped += 1
@@ -251,12 +256,16 @@ extension Connection {
 
     /// Removes header protection and opens the payload in `receiveBuffer`; nil when the packet cannot be
     /// authenticated (it is dropped, RFC 9001 §5.5) or its keys are not available.
+    ///
+    /// - Parameter initialReadKeys: keys of another version for an Initial packet (version negotiation).
     private func open(level: EncryptionLevel, packetNumberOffset: Int, packetEnd: Int,
+                      initialReadKeys: PacketProtection? = nil,
                       now: QUICInstant) -> (packetNumber: UInt64, payload: Range<Int>)? {
         let spaceIndex = level.packetNumberSpace.rawValue
         let headerKeys: PacketProtection?
         switch level {
-        case .initial, .handshake: headerKeys = self.spaces[spaceIndex].readKeys
+        case .initial: headerKeys = initialReadKeys ?? self.spaces[spaceIndex].readKeys
+        case .handshake: headerKeys = self.spaces[spaceIndex].readKeys
         case .zeroRTT: headerKeys = self.role == .server ? self.spaces[spaceIndex].readKeys : nil
         case .oneRTT: headerKeys = self.oneRTTRead?.current
         }
@@ -328,7 +337,10 @@ extension Connection {
     private func handleVersionNegotiation(_ packet: VersionNegotiationPacket, now: QUICInstant) {
         // RFC 9000 §6.2: "A client MUST discard any Version Negotiation packet if it has received and
         // successfully processed any other packet [...] A client MUST discard a Version Negotiation packet
-        // that lists the QUIC version selected by the client."
+        // that lists the QUIC version selected by the client." RFC 9368 §4: "Clients MUST ignore any received
+        // Version Negotiation packets that contain the Original Version. A client that makes a connection attempt
+        // based on information received from a Version Negotiation packet MUST ignore any Version Negotiation
+        // packets it receives in response to that connection attempt."
         guard self.role == .client, !self.receivedFirstPeerPacket, !self.didVersionNegotiation,
               !packet.supportedVersions.contains(self.version) else { return }
         guard packet.destinationConnectionID.elementsEqual(self.localCIDs.active.first?.connectionID.bytes ?? []),
@@ -338,17 +350,13 @@ extension Connection {
             self.enterDraining(.versionNegotiationFailed(packet.supportedVersions.filter { !$0.isReserved }), now: now)
             return
         }
-        // Incompatible version negotiation (RFC 9368 §2.1): start over in the chosen version with the same
-        // ClientHello; the Initial keys follow the version's salt.
-        self.didVersionNegotiation = true
-        self.version = chosen
+        // Incompatible version negotiation (RFC 9368 §2.1): "it SHALL select a mutually supported version and
+        // send a new first flight with that version".
         do {
-            try self.installInitialKeys()
+            try self.restartFirstFlight(in: chosen, now: now)
         } catch {
             self.closeWithError(error, now: now)
-            return
         }
-        self.resendInitialCrypto()
     }
 
     /// Everything sent in Initial packets goes out again (after Retry or Version Negotiation), without

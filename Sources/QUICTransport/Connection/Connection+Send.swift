@@ -254,7 +254,7 @@ extension Connection {
             let type: LongPacketType = level == .initial ? .initial : (level == .handshake ? .handshake : .zeroRTT)
             let token: [UInt8] = level == .initial && self.role == .client ? self.retryToken : []
             offsets = PacketHeaderWriter.writeLong(
-                type: type, version: self.version, destination: self.currentPeerCID,
+                type: type, version: self.longHeaderVersion(for: level), destination: self.currentPeerCID,
                 source: self.localCIDs.active.first?.connectionID ?? ConnectionID(), token: token,
                 packetNumber: packetNumber, packetNumberLength: packetNumberLength, to: &writer)
         }

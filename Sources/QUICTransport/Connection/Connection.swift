@@ -67,6 +67,8 @@ public final class Connection {
     public internal(set) var negotiatedCipherSuite: QUICTLS.CipherSuite?
     /// Whether the client already restarted after a Version Negotiation packet.
     var didVersionNegotiation = false
+    /// Compatible version negotiation and downgrade checks (Connection+VersionNegotiation.swift).
+    var versionNegotiation: VersionNegotiationState
     var retryToken: [UInt8]
     var receivedFirstPeerPacket = false
     var resetKey: StatelessResetKey?
@@ -160,6 +162,8 @@ public final class Connection {
         let destinationCID = destinationGenerator.generate(using: &random)
         var parameters = Connection.localTransportParameters(configuration, role: .client)
         parameters.initialSourceConnectionID = sourceCID
+        parameters.versionInformation = Connection.clientVersionInformation(configuration,
+                                                                            chosen: configuration.version)
         var tlsConfiguration = tls
         tlsConfiguration.common.alpn = configuration.alpn
         tlsConfiguration.common.transportParameters = parameters.encoded
@@ -176,6 +180,7 @@ public final class Connection {
                       fourTuple: fourTuple, random: random, now: now)
         self.retryToken = token
         self.connectionIDGenerator = generator
+        self.versionNegotiation.clientTLS = tlsConfiguration
         try self.driveTLS(now: now)
         self.applyRememberedTransportParameters(tls)
     }
@@ -201,6 +206,7 @@ public final class Connection {
         parameters.initialSourceConnectionID = sourceCID
         parameters.originalDestinationConnectionID = originalDestinationCID
         parameters.retrySourceConnectionID = retrySourceCID
+        parameters.versionInformation = Connection.serverVersionInformation(configuration, version: version)
         parameters.preferredAddress = Connection.preferredAddressParameter(configuration, resetKey: resetKey,
                                                                            generator: &generator, random: &random)
         if let resetKey, sourceCID.length > 0 {
@@ -215,6 +221,8 @@ public final class Connection {
         self.role = .server
         self.configuration = configuration
         self.version = version
+        self.versionNegotiation = VersionNegotiationState(version: version)
+        self.versionNegotiation.serverTLS = tlsConfiguration
         self.tls = handshake
         self.random = random
         self.connectionIDGenerator = generator
@@ -254,6 +262,7 @@ public final class Connection {
         self.role = role
         self.configuration = configuration
         self.version = configuration.version
+        self.versionNegotiation = VersionNegotiationState(version: configuration.version)
         self.tls = tls
         self.random = random
         self.connectionIDGenerator = configuration.connectionIDGenerator
@@ -317,16 +326,10 @@ public final class Connection {
     }
 
     func installInitialKeys() throws(TransportError) {
-        do {
-            let secrets = try InitialSecrets(version: self.version, destinationConnectionID: self.initialKeysConnectionID)
-            let client = try secrets.clientProtection()
-            let server = try secrets.serverProtection()
-            let index = PacketNumberSpace.initial.rawValue
-            self.spaces[index].readKeys = self.role == .client ? server : client
-            self.spaces[index].writeKeys = self.role == .client ? client : server
-        } catch {
-            throw TransportError(.internalError, reason: "Initial keys: \(error)")
-        }
+        let keys = try self.initialKeys(for: self.version)
+        let index = PacketNumberSpace.initial.rawValue
+        self.spaces[index].readKeys = keys.read
+        self.spaces[index].writeKeys = keys.write
     }
 
     // MARK: - Application-facing state

@@ -86,9 +86,19 @@ public struct ConnectionConfiguration: Sendable {
     }
     /// The version a client starts with.
     public var version: QUICVersion = .v1
-    /// Versions a client may switch to when the server answers with Version Negotiation (RFC 9000 §6.2),
-    /// in preference order.
+    /// Client: the versions it speaks, most preferred first. It switches to one of them when the server answers
+    /// with Version Negotiation (RFC 9000 §6.2), and offers those compatible with ``version`` in its
+    /// version_information, so that a server may move the connection to one of them (RFC 9368 §2.3).
     public var supportedVersions: [QUICVersion] = [.v1, .v2]
+    /// Client: whether the transport parameters carry version_information (RFC 9368 §3). Without it no server
+    /// can negotiate a compatible version, and the connection looks like one from a client older than RFC 9368.
+    public var sendsVersionInformation = true
+    /// Server: the versions of this server deployment, most preferred first (its Fully Deployed Versions, RFC
+    /// 9368 §5). When the client's first flight lists a compatible version that comes earlier here than the
+    /// version of that flight, the connection moves to it (RFC 9368 §2.3); the list also goes out as the
+    /// server's Available Versions. The endpoint fills it from ``EndpointConfiguration/supportedVersions``.
+    /// Nil keeps every connection in the version of the client's first Initial and announces only that one.
+    public var serverSupportedVersions: [QUICVersion]?
     /// Starts a key update (RFC 9001 §6) after this many packets in one key phase; nil only updates when
     /// the AEAD confidentiality limit comes near.
     public var keyUpdateInterval: UInt64?

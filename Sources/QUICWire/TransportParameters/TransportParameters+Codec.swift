@@ -122,7 +122,7 @@ extension TransportParameters {
             if sender == .client, ID.isServerOnly(id) {
                 throw WireError(.notPermitted, reason: "client sent server-only parameter 0x\(String(id, radix: 16))")
             }
-            try parameters.apply(id: id, value: &value)
+            try parameters.apply(id: id, value: &value, sender: sender)
             guard value.isAtEnd else {
                 throw WireError(.malformed, reason: "transport parameter 0x\(String(id, radix: 16)) has trailing bytes")
             }
@@ -131,7 +131,7 @@ extension TransportParameters {
         return parameters
     }
 
-    private mutating func apply(id: UInt64, value: inout ByteReader) throws(WireError) {
+    private mutating func apply(id: UInt64, value: inout ByteReader, sender: EndpointRole) throws(WireError) {
         typealias ID = TransportParameterID
         switch id {
         case ID.originalDestinationConnectionID:
@@ -155,7 +155,8 @@ extension TransportParameters {
             self.initialSourceConnectionID = try ConnectionID(value.readRemainingBytes())
         case ID.retrySourceConnectionID:
             self.retrySourceConnectionID = try ConnectionID(value.readRemainingBytes())
-        case ID.versionInformation: self.versionInformation = try VersionInformation.decode(from: &value)
+        case ID.versionInformation:
+            self.versionInformation = try VersionInformation.decode(from: &value, sender: sender)
         case ID.maxDatagramFrameSize: self.maxDatagramFrameSize = try Self.integer(&value)
         case ID.greaseQUICBit: self.greaseQUICBit = true
         case ID.minAckDelay: self.minAckDelay = try Self.integer(&value)
