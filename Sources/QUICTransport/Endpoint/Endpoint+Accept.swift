@@ -132,6 +132,9 @@ extension Endpoint {
         guard let serverTLS = self.configuration.serverTLS else { return }
         var configuration = self.configuration.connection
         configuration.handshakeTimeout = configuration.handshakeTimeout ?? self.configuration.handshakeTimeout
+        // RFC 9368: the server may move the connection to a compatible version it prefers.
+        configuration.serverSupportedVersions = configuration.serverSupportedVersions
+            ?? self.configuration.supportedVersions
         let connection: Connection
         do {
             connection = try Connection(

@@ -100,14 +100,23 @@ struct CompatibleVersionNegotiationTests {
             == VersionInformation(chosenVersion: .v1, availableVersions: [.v1, .v2]))
     }
 
-    @Test("A server that was not given a preference list stays in the client's version")
+    @Test("A server without its own preference list takes the endpoint's versions, first first, and stays in v1")
     func serverWithoutPreference() throws {
         let harness = try EngineHarness()
         #expect(harness.runHandshake())
         #expect(harness.client?.version == .v1)
         #expect(harness.server?.version == .v1)
+        // The endpoint supports [v1, v2]: both are advertised, and v1 (its first) is kept.
         #expect(harness.client?.peerTransportParameters?.versionInformation
-            == VersionInformation(chosenVersion: .v1, availableVersions: [.v1]))
+            == VersionInformation(chosenVersion: .v1, availableVersions: [.v1, .v2]))
+    }
+
+    @Test("An endpoint that lists v2 first moves a v1 client that offers v2 to v2")
+    func endpointPreferenceMovesToV2() throws {
+        let harness = try EngineHarness { _ in } server: { $0.supportedVersions = [.v2, .v1] }
+        #expect(harness.runHandshake())
+        #expect(harness.client?.version == .v2)
+        #expect(harness.server?.version == .v2)
     }
 
     @Test("A client without version_information (older than RFC 9368) stays in v1")
