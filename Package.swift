@@ -65,7 +65,7 @@ let package = Package(
             name: "QUICLabRelay",
             dependencies: ["QUICLab", "QUICRelay", "QUIC", "QUICSimulator", "QUICTransport", "QUICTLS", "QUICWire"]
         ),
-        .target(name: "QUICInterop"),
+        .target(name: "QUICInterop", dependencies: ["QUICWire"]),
         .target(
             name: "QUICBench",
             dependencies: [

@@ -65,8 +65,16 @@ public struct QUICServerOptions: Sendable {
     public var requireRetry = false
     /// Accepts 0-RTT data from resuming clients (RFC 9001 §4.6).
     public var earlyData = false
-    /// Most connections kept at once; more are refused.
+    /// Most connections kept at once (per event loop); more are refused.
     public var maxConnections = 10_000
+    /// Event loops the server runs on (1 through 256), one endpoint and one UDP socket each, all bound to the
+    /// same port with SO_REUSEPORT: the kernel spreads clients over the sockets by 4-tuple, and the connection IDs'
+    /// QUIC-LB server IDs (``loadBalancing``) bring a packet that reached the wrong loop (after migration, on a
+    /// second path) to its connection's. The event loop group must have at least this many loops.
+    public var threads = 1
+    /// QUIC-LB connection IDs, shared with a load balancer in front of several machines: one server ID per
+    /// loop. Nil: plain random connection IDs with one loop, ``QUICLoadBalancing/loops(_:)`` with several.
+    public var loadBalancing: QUICLoadBalancing?
 
     public init(identity: CertificateIdentity) {
         self.identity = identity

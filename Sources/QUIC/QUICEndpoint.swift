@@ -39,25 +39,80 @@ public final class QUICEndpoint: Sendable {
     /// a client that has not connected yet.
     public var localAddress: NetworkAddress? { self.firstAddress }
 
-    /// Binds a UDP socket on `host:port` and accepts QUIC connections on it.
+    /// Binds a UDP socket on `host:port` and accepts QUIC connections on it: one socket and endpoint per event
+    /// loop with ``QUICServerOptions/threads``, which share the token and stateless-reset keys, so that any loop
+    /// (and, with the same keys, any machine) validates the others' tokens and resets their connections.
+    /// - Throws: ``QUICError/invalidConfiguration(_:)`` when the threads, the group or the QUIC-LB settings do not
+    ///   fit together, ``QUICError/socket(_:)`` when the port cannot be bound.
     public static func server(
         host: String, port: Int, configuration: QUICConfiguration, options: QUICServerOptions,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> QUICEndpoint {
+        let threads = options.threads
+        guard (1...256).contains(threads) else {
+            throw QUICError.invalidConfiguration("threads must be 1 through 256, not \(threads)")
+        }
+        var loops: [any EventLoop] = []
+        for loop in group.makeIterator() where loops.count < threads { loops.append(loop) }
+        guard loops.count == threads else {
+            throw QUICError.invalidConfiguration(
+                "\(threads) threads need an event loop group of at least \(threads) loops, not \(loops.count)")
+        }
+        let balancing: QUICLoadBalancing?
+        do {
+            balancing = try options.loadBalancing ?? (threads > 1 ? .loops(threads) : nil)
+        } catch {
+            throw QUICError.invalidConfiguration("QUIC-LB: \(error)")
+        }
+        if let balancing, balancing.serverIDs.count != threads {
+            throw QUICError.invalidConfiguration(
+                "QUIC-LB needs one server ID per thread: \(threads) threads, \(balancing.serverIDs.count) IDs")
+        }
         var common = TLSConfiguration(alpn: [], transportParameters: [], signer: options.identity)
         common.cipherSuites = configuration.cipherSuites
         var tls = TLSServerConfiguration(common: common, ticketKey: SymmetricKey(size: .bits256))
         tls.earlyDataEnabled = options.earlyData
-        var endpointConfiguration = Self.endpointConfiguration(configuration, serverTLS: tls)
-        endpointConfiguration.requireRetry = options.requireRetry
-        endpointConfiguration.maxConnections = options.maxConnections
-        let driver = EndpointDriver(
-            loop: group.next(), endpoint: Endpoint(configuration: endpointConfiguration, random: Self.random()),
-            configuration: configuration, isServer: true)
+        var shared = Self.endpointConfiguration(configuration, serverTLS: tls)
+        shared.requireRetry = options.requireRetry
+        shared.maxConnections = options.maxConnections
         let (incoming, continuation) = AsyncStream<QUICConnection>.makeStream()
-        driver.acceptContinuation = continuation
-        let address = try await driver.bind(host: host, port: port)
-        return QUICEndpoint(driver: driver, incoming: incoming, firstAddress: address)
+        var drivers: [EndpointDriver] = []
+        for (index, loop) in loops.enumerated() {
+            var endpointConfiguration = shared
+            if let balancing {
+                do {
+                    endpointConfiguration.connection.connectionIDGenerator = try QUICLBConnectionIDGenerator(
+                        configuration: balancing.configuration, serverID: balancing.serverIDs[index])
+                } catch {
+                    throw QUICError.invalidConfiguration("QUIC-LB: \(error)")
+                }
+            }
+            let driver = EndpointDriver(
+                loop: loop, endpoint: Endpoint(configuration: endpointConfiguration, random: Self.random()),
+                configuration: configuration, isServer: true)
+            driver.acceptContinuation = continuation
+            driver.loopIndex = index
+            driver.reusePort = threads > 1
+            drivers.append(driver)
+        }
+        if threads > 1, let balancing {
+            var byServerID: [QUICLBServerID: Int] = [:]
+            for (index, id) in balancing.serverIDs.enumerated() { byServerID[id] = index }
+            let owners = byServerID
+            for driver in drivers {
+                driver.siblings = drivers
+                driver.owningLoop = { datagram in balancing.owner(ofDatagram: datagram, loops: owners) }
+            }
+        }
+        // The first socket picks the port when 0 was asked for; the others share it.
+        let address = try await drivers[0].bind(host: host, port: port)
+        do {
+            for driver in drivers.dropFirst() { _ = try await driver.bind(host: host, port: Int(address.port)) }
+        } catch {
+            for driver in drivers { await driver.closeAll() }
+            throw error
+        }
+        return QUICEndpoint(driver: drivers[0], incoming: incoming, firstAddress: address, siblings: drivers)
     }
 
     /// A client endpoint. With `host` it binds there at once; otherwise each connection binds an unspecified
@@ -180,11 +235,17 @@ public final class QUICEndpoint: Sendable {
     /// loops of a server with several threads).
     public func statistics() async -> EndpointStatistics {
         var total = EndpointStatistics()
-        for driver in self.drivers {
-            let statistics = (try? await driver.loop.submit { driver.endpoint.statistics }.get()) ?? EndpointStatistics()
-            total.add(statistics)
-        }
+        for statistics in await self.loopStatistics() { total.add(statistics) }
         return total
+    }
+
+    /// The statistics of each event loop's endpoint, by loop index (one entry but with several threads).
+    public func loopStatistics() async -> [EndpointStatistics] {
+        var result: [EndpointStatistics] = []
+        for driver in self.drivers {
+            result.append((try? await driver.loop.submit { driver.endpoint.statistics }.get()) ?? EndpointStatistics())
+        }
+        return result
     }
 
     /// Closes every connection (application error 0) and the sockets.

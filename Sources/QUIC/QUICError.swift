@@ -20,6 +20,8 @@ public enum QUICError: Error, Hashable, Sendable, CustomStringConvertible {
     case concurrentRead
     /// A multipath request could not be carried out (multipath not negotiated, unknown path, last path, ...).
     case multipath(MultipathError)
+    /// The endpoint's settings cannot work together (the text says which and why).
+    case invalidConfiguration(String)
 
     public var description: String {
         switch self {
@@ -34,6 +36,7 @@ public enum QUICError: Error, Hashable, Sendable, CustomStringConvertible {
         case .socket(let reason): return "socket error: \(reason)"
         case .concurrentRead: return "another task is already reading this stream"
         case .multipath(let error): return "multipath: \(error)"
+        case .invalidConfiguration(let reason): return "invalid configuration: \(reason)"
         }
     }
 }

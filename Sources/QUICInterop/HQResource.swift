@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import QUICWire
 
 /// What an hq-interop request path names: a file under the server's root, or a generated body.
 public enum HQResource: Hashable, Sendable {
@@ -119,7 +120,7 @@ public struct HQResourceResolver: Sendable {
                 bytes.append(byte)
                 continue
             }
-            guard let high = iterator.next().flatMap(Self.hexValue), let low = iterator.next().flatMap(Self.hexValue)
+            guard let high = iterator.next().flatMap(HexDigits.value), let low = iterator.next().flatMap(HexDigits.value)
             else { throw .invalidEncoding(String(text)) }
             bytes.append(high << 4 | low)
         }
@@ -127,15 +128,6 @@ public struct HQResourceResolver: Sendable {
             throw .invalidEncoding(String(text))
         }
         return decoded
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
-        default: return nil
-        }
     }
 
     // MARK: - File system

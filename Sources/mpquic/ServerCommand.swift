@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import NIOCore
+import NIOPosix
 import QUIC
 import QUICInterop
 import QUICTLS
@@ -52,6 +54,8 @@ struct Server: AsyncParsableCommand {
 
     @OptionGroup var common: QUICCommandOptions
 
+    @OptionGroup(title: "Event loops and QUIC-LB") var balancing: LoadBalancingOptions
+
     @OptionGroup(title: "Multipath") var multipathOptions: MultipathOptions
 
     func validate() throws {
@@ -81,18 +85,26 @@ struct Server: AsyncParsableCommand {
         options.requireRetry = self.retry
         options.earlyData = self.earlyData
         options.maxConnections = self.maxConnections
+        options.threads = self.balancing.threads
+        options.loadBalancing = try self.balancing.loadBalancing()
+        // The shared group has a loop per core; more threads than that get a group of their own.
+        let group: any EventLoopGroup = self.balancing.threads <= System.coreCount
+            ? MultiThreadedEventLoopGroup.singleton
+            : MultiThreadedEventLoopGroup(numberOfThreads: self.balancing.threads)
         var configuration = self.common.configuration()
         configuration.multipath = try self.multipathOptions.multipathConfiguration()
         let endpoint: QUICEndpoint
         do {
             endpoint = try await QUICEndpoint.server(
-                host: address.host, port: address.port, configuration: configuration, options: options)
+                host: address.host, port: address.port, configuration: configuration, options: options,
+                group: group)
         } catch {
             throw ValidationError("cannot listen on \(address): \(error)")
         }
         // The host as given (IPv6 compressed, names kept) with the port the system picked.
         let port = endpoint.localAddress.map { Int($0.port) } ?? address.port
-        Console.out("listening on \(HostPort(host: address.host, port: port))")
+        let loops = self.balancing.threads > 1 ? " (\(self.balancing.threads) event loops)" : ""
+        Console.out("listening on \(HostPort(host: address.host, port: port))\(loops)")
         let verbose = self.common.verbose
         let acceptor = Task {
             await withDiscardingTaskGroup { group in

@@ -10,7 +10,6 @@ extension EndpointDriver {
     func processEvents(now: QUICInstant) {
         self.touchedScratch.removeAll(keepingCapacity: true)
         while let handle = self.endpoint.pollTouched() { self.touchedScratch.append(handle) }
-        if !self.endpoint.explicitActivity { self.touchedScratch = Array(self.slots.keys) }
         for handle in self.touchedScratch {
             guard let slot = self.slots[handle] else { continue }
             if self.drainEvents(of: slot, now: now) { self.endpoint.markReady(handle) }

@@ -30,6 +30,8 @@ public enum QUICLBError: Error, Hashable, Sendable, CustomStringConvertible {
     case unroutable
     /// The AES block function failed.
     case cipherFailure
+    /// Two endpoints were given the same server ID (each loop and each machine needs its own).
+    case duplicateServerID(QUICLBServerID)
 
     /// The fields of a QUIC-LB connection ID, for ``lengthMismatch(field:expected:actual:)``.
     public enum Field: String, Hashable, Sendable {
@@ -66,6 +68,8 @@ public enum QUICLBError: Error, Hashable, Sendable, CustomStringConvertible {
             return "connection ID carries the unroutable config rotation codepoint 0b111"
         case .cipherFailure:
             return "the AES block function failed"
+        case .duplicateServerID(let id):
+            return "server ID \(id) is given twice; every loop and every machine needs its own"
         }
     }
 }
