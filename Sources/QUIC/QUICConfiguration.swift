@@ -75,6 +75,13 @@ public struct QUICServerOptions: Sendable {
     /// QUIC-LB connection IDs, shared with a load balancer in front of several machines: one server ID per
     /// loop. Nil: plain random connection IDs with one loop, ``QUICLoadBalancing/loops(_:)`` with several.
     public var loadBalancing: QUICLoadBalancing?
+    /// The key stateless reset tokens derive from (32 bytes; RFC 9000 §10.3.2). Give every machine behind one
+    /// load balancer the same key, kept across restarts, so that any of them resets a connection another one
+    /// lost. Nil: a fresh key from the system's secure generator.
+    public var statelessResetKey: [UInt8]?
+    /// The key of address-validation tokens (Retry, NEW_TOKEN; 32 bytes): shared, a token one machine issued
+    /// validates the client at another. Nil: a fresh key.
+    public var tokenKey: [UInt8]?
 
     public init(identity: CertificateIdentity) {
         self.identity = identity

@@ -64,6 +64,11 @@ public final class QUICEndpoint: Sendable {
         } catch {
             throw QUICError.invalidConfiguration("QUIC-LB: \(error)")
         }
+        for (name, key) in [("statelessResetKey", options.statelessResetKey), ("tokenKey", options.tokenKey)] {
+            if let key, key.count != 32 {
+                throw QUICError.invalidConfiguration("\(name) must be 32 bytes, not \(key.count)")
+            }
+        }
         if let balancing, balancing.serverIDs.count != threads {
             throw QUICError.invalidConfiguration(
                 "QUIC-LB needs one server ID per thread: \(threads) threads, \(balancing.serverIDs.count) IDs")
@@ -75,6 +80,8 @@ public final class QUICEndpoint: Sendable {
         var shared = Self.endpointConfiguration(configuration, serverTLS: tls)
         shared.requireRetry = options.requireRetry
         shared.maxConnections = options.maxConnections
+        if let key = options.statelessResetKey { shared.statelessResetKey = key }
+        if let key = options.tokenKey { shared.tokenKey = key }
         let (incoming, continuation) = AsyncStream<QUICConnection>.makeStream()
         var drivers: [EndpointDriver] = []
         for (index, loop) in loops.enumerated() {

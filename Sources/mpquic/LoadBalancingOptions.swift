@@ -29,6 +29,16 @@ struct LoadBalancingOptions: ParsableArguments {
                                                                        valueName: "value"))
     var configRotation: UInt8 = 0
 
+    @Option(name: .customLong("reset-key"), help: ArgumentHelp(
+        "Stateless reset key, 32 octets in hex: the same on every machine behind one load balancer.",
+        valueName: "hex"))
+    var resetKey: String?
+
+    @Option(name: .customLong("token-key"), help: ArgumentHelp(
+        "Address-validation token key (Retry, NEW_TOKEN), 32 octets in hex, shared like --reset-key.",
+        valueName: "hex"))
+    var tokenKey: String?
+
     func validate() throws {
         guard (1...256).contains(self.threads) else { throw ValidationError("--threads must be 1 through 256") }
         guard self.serverIDs.isEmpty || self.serverIDs.count == self.threads else {
@@ -39,6 +49,19 @@ struct LoadBalancingOptions: ParsableArguments {
             throw ValidationError("--lb-key needs --lb-server-id")
         }
         _ = try self.loadBalancing()
+        _ = try self.keys()
+    }
+
+    /// The stateless reset and token keys given (32 octets each), nil where none was.
+    func keys() throws -> (reset: [UInt8]?, token: [UInt8]?) {
+        func key(_ text: String?, _ option: String) throws -> [UInt8]? {
+            guard let text else { return nil }
+            guard let bytes = HexDigits.octets(text), bytes.count == 32 else {
+                throw ValidationError("\(option) must be 32 octets in hex (64 digits)")
+            }
+            return bytes
+        }
+        return (try key(self.resetKey, "--reset-key"), try key(self.tokenKey, "--token-key"))
     }
 
     /// The QUIC-LB settings given, or nil for the defaults (``QUICServerOptions/loadBalancing``).

@@ -87,6 +87,7 @@ struct Server: AsyncParsableCommand {
         options.maxConnections = self.maxConnections
         options.threads = self.balancing.threads
         options.loadBalancing = try self.balancing.loadBalancing()
+        (options.statelessResetKey, options.tokenKey) = try self.balancing.keys()
         // The shared group has a loop per core; more threads than that get a group of their own.
         let group: any EventLoopGroup = self.balancing.threads <= System.coreCount
             ? MultiThreadedEventLoopGroup.singleton
@@ -163,8 +164,9 @@ struct Server: AsyncParsableCommand {
     static func serve(_ stream: QUICStream, remote: String, resolver: HQResourceResolver, verbose: Bool)
         async -> UInt64? {
         let request: HQRequest
+        let finished: Bool
         do {
-            request = try await Self.readRequest(stream)
+            (request, finished) = try await Self.readRequest(stream)
         } catch let error as HQRequestError {
             Console.error("server: \(remote) stream \(stream.id): bad request: \(error)")
             try? await stream.reset(errorCode: HQErrorCode.badRequest)
@@ -196,21 +198,40 @@ struct Server: AsyncParsableCommand {
         } catch {
             Console.error("server: \(remote) GET \(request.path): stopped after \(body.offset) bytes: \(error)")
         }
+        if !finished { await Self.readToEnd(stream) }
         return body.offset
     }
 
-    /// Reads until a complete request line (or the FIN).
-    private static func readRequest(_ stream: QUICStream) async throws -> HQRequest {
+    /// Reads until a complete request line (or the FIN); says whether the FIN came with it.
+    private static func readRequest(_ stream: QUICStream) async throws -> (HQRequest, finished: Bool) {
         var received: [UInt8] = []
         while true {
             guard let chunk = try await stream.read(maxLength: HQRequest.maximumLength + 2) else {
                 guard let request = try HQRequest.parse(received, isFinished: true) else { throw HQRequestError.empty }
-                return request
+                return (request, true)
             }
             received += chunk
             if let request = try HQRequest.parse(received, isFinished: false) {
-                return request
+                return (request, false)
             }
+        }
+    }
+
+    /// Reads what follows a request up to the client's FIN: a stream is freed, and the client given a new one
+    /// (MAX_STREAMS), only once both directions are done, its FIN read too. More than a few bytes after the
+    /// request line is not hq-interop: the client is asked to stop.
+    private static func readToEnd(_ stream: QUICStream) async {
+        var extra = 0
+        do {
+            while let chunk = try await stream.read(maxLength: 4_096) {
+                extra += chunk.count
+                if extra > 1_024 {
+                    try? await stream.stopSending(errorCode: HQErrorCode.badRequest)
+                    return
+                }
+            }
+        } catch {
+            // A reset or a closed connection frees the stream as well.
         }
     }
 }

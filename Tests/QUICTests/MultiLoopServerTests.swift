@@ -126,6 +126,12 @@ struct MultiLoopServerTests {
             _ = try await QUICEndpoint.server(host: "127.0.0.1", port: 0, configuration: clientConfiguration(),
                                               options: options, group: Self.group)
         }
+        options.loadBalancing = nil
+        options.statelessResetKey = [UInt8](repeating: 1, count: 16)
+        await #expect(throws: QUICError.invalidConfiguration("statelessResetKey must be 32 bytes, not 16")) {
+            _ = try await QUICEndpoint.server(host: "127.0.0.1", port: 0, configuration: clientConfiguration(),
+                                              options: options, group: Self.group)
+        }
         #expect(throws: QUICLBError.duplicateServerID(try QUICLBServerID([0, 1]))) {
             _ = try QUICLoadBalancing(
                 configuration: QUICLBConfiguration(configRotation: 1, serverIDLength: 2, nonceLength: 6),
