@@ -6,8 +6,12 @@ import QUICWire
 
 /// Watches the demo's download: a line per second with each path's rate, RTT (the sender's estimate, from the
 /// server's side of the connection) and share, the relay's cut when it happens, and, as the client's own failure
-/// detector, the abandonment of a path that stays silent while another
+/// detector, the abandonment of a path that was carrying the download and stays silent while another
 /// delivers (a downloading client sends only acknowledgments, so its probe timeouts would not notice).
+///
+/// A path the server's scheduler leaves idle (a standby under `backup`, the slower path under `interactive`) is
+/// not judged by the data it was never given: it stays open, kept validated by the engine's probes, and judged by
+/// their timeouts, so that it is there when the sender moves to it.
 actor DemoMonitor {
     private let connection: QUICConnection
     /// The server's side of the connection: it sends the download, so its RTT estimates are sampled all the time.
@@ -21,6 +25,11 @@ actor DemoMonitor {
     private var rates = PathRates()
     /// When each path last received a byte, in relay seconds, and how many it had then.
     private var lastGrowth: [PathID: (time: Double, bytes: UInt64)] = [:]
+    /// Whether each path was carrying the download (at least ``carryingRate``) when it last received a byte.
+    private var carrying: [PathID: Bool] = [:]
+    /// Bytes a second over the rate meter's window from which a path counts as carrying the download: far above
+    /// what path validation and acknowledgment-only traffic bring.
+    static let carryingRate = 32_768.0
     private var abandoned: Set<PathID> = []
     private var cutAnnounced = false
     private var nextLine: Double
@@ -72,6 +81,7 @@ actor DemoMonitor {
             self.lastSeen[entry.path.id] = entry.path
             if let last = self.lastGrowth[entry.path.id], last.bytes == entry.path.bytesReceived { continue }
             self.lastGrowth[entry.path.id] = (time, entry.path.bytesReceived)
+            self.carrying[entry.path.id] = entry.rate >= Self.carryingRate
         }
         await self.abandonSilentPaths(entries, at: time)
         if time >= self.nextLine {
@@ -95,8 +105,8 @@ actor DemoMonitor {
         }
     }
 
-    /// A live path is abandoned when it received nothing for 4 smoothed RTTs (at least 250 ms) while another
-    /// live path received something, or when two probe timeouts in a row went unanswered on it (what the client
+    /// A live path is abandoned when, having carried the download, it received nothing for 4 smoothed RTTs (at
+    /// least 250 ms) while another live path received something, or when two probe timeouts in a row went unanswered on it (what the client
     /// sends there, such as flow-control credit, is not acknowledged); its data in flight is then sent again on
     /// the others.
     private func abandonSilentPaths(_ entries: [PathRates.Entry], at time: Double) async {
@@ -111,7 +121,7 @@ actor DemoMonitor {
             }
             let name = entry.path.label.isEmpty ? "path \(entry.path.id)" : entry.path.label
             let reason: String
-            if time - last.time > window, let other = others.first {
+            if self.carrying[entry.path.id] == true, time - last.time > window, let other = others.first {
                 reason = String(format: "nothing received on %@ for %.2f s while %@ delivers", name,
                                 time - last.time, other.path.label)
             } else if entry.path.consecutiveProbeTimeouts >= 2 {
