@@ -6,9 +6,10 @@ extension Connection {
     /// Whether qlog events are being produced (building them costs work; nothing is built without a sink).
     var isLogging: Bool { self.qlog != nil }
 
-    func log(_ data: QlogEventData, now: QUICInstant) {
+    func log(_ data: QlogEventData, now: QUICInstant, pathID: PathID? = nil) {
         guard self.qlog != nil else { return }
-        self.qlog?.log(QlogEvent(timeNanoseconds: now.nanosecondsSinceOrigin, data: data))
+        self.qlog?.log(QlogEvent(timeNanoseconds: now.nanosecondsSinceOrigin, pathID: pathID.map { UInt64($0) },
+                                 data: data))
     }
 
     static func qlogType(_ level: EncryptionLevel) -> QlogPacketType {
@@ -36,7 +37,10 @@ extension Connection {
         let header = QlogPacketHeader(packetType: Connection.qlogType(level), packetNumber: packetNumber,
                                       dcid: sent ? self.currentPeerCID : nil)
         let packet = QlogPacket(header: header, frames: self.qlogFrames(payload, level: level), length: length)
-        self.log(sent ? .packetSent(packet) : .packetReceived(packet), now: now)
+        // With multipath each 1-RTT packet belongs to the path it was sent or received on (its packet number
+        // space and nonce): the event says which, so per-path traffic can be read from the trace.
+        let pathID = self.isMultipathNegotiated && level == .oneRTT ? self.path.id : nil
+        self.log(sent ? .packetSent(packet) : .packetReceived(packet), now: now, pathID: pathID)
     }
 
     func logLost(_ packets: [SentPacket<SentPacketContents>], now: QUICInstant) {
