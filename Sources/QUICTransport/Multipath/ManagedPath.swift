@@ -31,6 +31,8 @@ struct ManagedPath: Sendable {
     /// The first ack-eliciting packet sent since the last acknowledgment arrived (nil if none since).
     var unacknowledgedSince: UInt64?
     var lastAckAt: UInt64?
+    /// The last packet that arrived on the path.
+    var lastReceivedAt: UInt64?
     /// Bytes in flight and probe timeouts in a row according to the latest snapshot.
     var bytesInFlight = 0
     var consecutivePTOs = 0
@@ -82,6 +84,17 @@ struct ManagedPath: Sendable {
         }
         guard let start else { return nil }
         return max(start, self.validatedAt ?? 0)
+    }
+
+    /// The last sign that the path and the peer work: a packet that arrived on it, or an acknowledgment of one sent
+    /// on it; nil when nothing was recorded for it.
+    var lastSignOfLife: UInt64? {
+        switch (self.lastReceivedAt, self.lastAckAt) {
+        case (let received?, let acked?): return max(received, acked)
+        case (let received?, nil): return received
+        case (nil, let acked?): return acked
+        case (nil, nil): return nil
+        }
     }
 
     /// The time the standby-probe rule measures idleness from.

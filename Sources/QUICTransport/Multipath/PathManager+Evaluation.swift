@@ -91,19 +91,20 @@ extension PathManager {
     /// is abandoned with PATH_UNSTABLE_OR_POOR (draft-ietf-quic-multipath-21 §4.2.1: "the used interface is
     /// observed to be unstable or performance is considered poor") and its local endpoint re-opened later.
     ///
-    /// Failed paths are kept while no other validated path is healthy: draft-ietf-quic-multipath-21 §3.4, "If a
+    /// Failed paths are kept while no other validated path is healthy and showed life (a packet received, an
+    /// acknowledgment) after the failed one fell silent: draft-ietf-quic-multipath-21 §3.4, "If a
     /// PATH_ABANDON frame is received for the only open path of a QUIC connection, the receiving peer SHOULD
     /// send a CONNECTION_CLOSE frame", and connectivity may come back. Such a path is reported `failed` once,
     /// stays in use, and is abandoned as soon as another path is usable, unless it recovered first.
     private mutating func detectFailures(now: UInt64, into actions: inout [PathAction]) {
         var failing: [(index: Int, reason: PathFailureReason)] = []
-        var healthy = 0
+        var healthy: [Int] = []
         for index in self.paths.indices where self.paths[index].phase == .active {
             if let reason = self.failureReason(self.paths[index], now: now) {
                 failing.append((index, reason))
             } else {
                 self.paths[index].isFailedButKept = false
-                healthy += 1
+                healthy.append(index)
             }
         }
         for (index, reason) in failing {
@@ -111,7 +112,14 @@ extension PathManager {
             if !self.paths[index].isFailedButKept {
                 self.emit(.failed(id, reason: reason))
             }
-            guard healthy > 0 else {
+            // A healthy path with traffic is a witness only if it showed life after this one fell silent: when
+            // every path went quiet together, the peer (or this host) stalled, and no path is to blame. (A path
+            // with nothing recorded yet, a standby that was never given data, is trusted on its state alone.)
+            let silentSince = self.paths[index].silenceStart ?? self.paths[index].unacknowledgedSince ?? 0
+            let witnessed = healthy.contains { other in
+                self.paths[other].lastSignOfLife.map { $0 > silentSince } ?? true
+            }
+            guard witnessed else {
                 self.paths[index].isFailedButKept = true
                 continue
             }

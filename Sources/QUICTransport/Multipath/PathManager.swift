@@ -145,6 +145,7 @@ public struct PathManager: Sendable {
         guard let index = self.pathIndex(id) else { return }
         self.paths[index].statistics.bytesReceived &+= UInt64(clamping: bytes)
         self.paths[index].statistics.packetsReceived &+= 1
+        self.paths[index].lastReceivedAt = now
     }
 
     /// An acknowledgment of packets sent on path `id` arrived: the path delivers, so its silence ends.
