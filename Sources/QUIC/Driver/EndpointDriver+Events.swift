@@ -1,3 +1,4 @@
+import Foundation
 import QUICRecovery
 import QUICTLS
 import QUICTransport
@@ -141,7 +142,8 @@ extension EndpointDriver {
             return
         }
         Task(executorPreference: self.taskExecutor) {
-            let verdict = await verifier.verdict(for: request)
+            // Certificates are checked against the wall clock here, in the I/O layer; the engine takes time as input.
+            let verdict = await verifier.verdict(for: request, now: Date())
             self.loop.execute {
                 guard let slot = self.slots[handle] else { return }
                 slot.connection.providePeerVerdict(verdict, now: self.now())

@@ -196,7 +196,10 @@ final class EndpointDriver: @unchecked Sendable {
                 self.receiveBuffer.removeAll(keepingCapacity: true)
                 self.receiveBuffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[offset..<offset + length]))
             }
-            if let owner = self.owningLoop?(self.receiveBuffer[...]), owner != self.loopIndex,
+            // Most datagrams belong to a connection of this loop: one table lookup says so before any QUIC-LB
+            // decoding (an AES pass per datagram) is spent on finding another loop.
+            if let owningLoop = self.owningLoop, !self.endpoint.holdsDestination(of: self.receiveBuffer[...]),
+               let owner = owningLoop(self.receiveBuffer[...]), owner != self.loopIndex,
                self.siblings.indices.contains(owner) {
                 self.forward(Array(self.receiveBuffer), to: self.siblings[owner], from: fourTuple, ecn: ecn)
             } else {

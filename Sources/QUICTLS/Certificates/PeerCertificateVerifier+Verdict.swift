@@ -18,10 +18,11 @@ extension PeerCertificateVerifier {
     /// Failures become the alerts documented on ``PeerCertificateVerifier`` and ``CertificateVerifySignature``
     /// (decrypt_error for a bad signature, unknown_ca, certificate_expired, bad_certificate, ...).
     ///
-    /// - Parameter now: the validation time; nil means the current wall-clock time.
-    public func verdict(for request: PeerVerificationRequest, now: Date? = nil) async -> PeerVerdict {
+    /// - Parameter now: the validation time. The caller reads the clock (the I/O layer), so that a handshake in
+    ///   the simulator or a test is checked at the time it runs in.
+    public func verdict(for request: PeerVerificationRequest, now: Date) async -> PeerVerdict {
         do {
-            _ = try await self.check(request, now: now ?? Date())
+            _ = try await self.check(request, now: now)
             return .trusted
         } catch {
             return .rejected(TLSAlert(TLSAlert.Code(rawValue: error.alert), reason: error.reason))

@@ -226,6 +226,28 @@ public final class Endpoint {
 
     // MARK: - Input
 
+    /// Whether one of this endpoint's connections holds the Destination Connection ID of `datagram`'s first packet,
+    /// found where RFC 8999 §5 puts it in every version (a long header gives its length, a short header's has the
+    /// endpoint's length): one table lookup, for a driver that must tell its own datagrams from another loop's
+    /// before decoding a QUIC-LB server ID.
+    public func holdsDestination(of datagram: ArraySlice<UInt8>) -> Bool {
+        guard let first = datagram.first else { return false }
+        let start = datagram.startIndex
+        let idStart: Int
+        let length: Int
+        if first & 0x80 != 0 {
+            guard datagram.count >= 6 else { return false }
+            idStart = start + 6
+            length = Int(datagram[start + 5])
+        } else {
+            idStart = start + 1
+            length = self.configuration.connection.connectionIDLength
+        }
+        guard idStart + length <= datagram.endIndex,
+              let cid = try? ConnectionID(datagram[idStart..<(idStart + length)]) else { return false }
+        return self.router.lookup(cid) != nil
+    }
+
     /// Takes a datagram that arrived on `fourTuple` (local, remote).
     public func handle(datagram: ArraySlice<UInt8>, from fourTuple: FourTuple, ecn: UInt8 = 0, now: QUICInstant) {
         self.statistics.datagramsReceived += 1

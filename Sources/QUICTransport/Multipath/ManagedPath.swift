@@ -89,12 +89,8 @@ struct ManagedPath: Sendable {
     /// The last sign that the path and the peer work: a packet that arrived on it, or an acknowledgment of one sent
     /// on it; nil when nothing was recorded for it.
     var lastSignOfLife: UInt64? {
-        switch (self.lastReceivedAt, self.lastAckAt) {
-        case (let received?, let acked?): return max(received, acked)
-        case (let received?, nil): return received
-        case (nil, let acked?): return acked
-        case (nil, nil): return nil
-        }
+        guard let received = self.lastReceivedAt else { return self.lastAckAt }
+        return max(received, self.lastAckAt ?? 0)
     }
 
     /// The time the standby-probe rule measures idleness from.
