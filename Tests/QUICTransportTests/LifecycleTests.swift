@@ -38,6 +38,25 @@ struct LifecycleTests {
         #expect(idle.keepAliveTime == 1_000 * self.ms)
     }
 
+    @Test("a peer that stopped answering gets one keep-alive PING per interval, not one per wake-up")
+    func keepAliveWithoutAnswers() {
+        var idle = IdleTimeout()
+        idle.keepAliveInterval = 1_000 * self.ms
+        idle.negotiate(local: 30_000 * self.ms, peer: 0, now: 0, pto: 10 * self.ms)
+        #expect(idle.keepAliveTime == 1_000 * self.ms)
+        idle.onKeepAliveSent(now: 1_000 * self.ms)
+        idle.onAckElicitingSent(now: 1_000 * self.ms, pto: 10 * self.ms)
+        // Nothing comes back: the last activity stays at 1 s, yet the next PING waits for the interval.
+        #expect(idle.keepAliveTime == 2_000 * self.ms)
+        idle.onKeepAliveSent(now: 2_000 * self.ms)
+        idle.onAckElicitingSent(now: 2_000 * self.ms, pto: 10 * self.ms)
+        #expect(idle.keepAliveTime == 3_000 * self.ms)
+        // Past half the idle timeout the cap applies, still at most once per interval.
+        idle.onKeepAliveSent(now: 16_500 * self.ms)
+        #expect(idle.keepAliveTime == 17_500 * self.ms)
+        #expect(idle.deadline == 31_000 * self.ms)
+    }
+
     @Test func closingLastsThreePTOs() {
         var state = CloseState.closing(until: CloseState.period(pto: 100 * self.ms))
         #expect(state.deadline == 300 * self.ms)

@@ -104,6 +104,7 @@ extension Connection {
         self.updateLossTimer(now: now)
         if self.isHandshakeConfirmed, let keepAlive = self.idle.keepAliveTime, nanoseconds >= keepAlive {
             self.pingPending = true
+            self.idle.onKeepAliveSent(now: nanoseconds)
         }
         var index = 0
         while index < self.paths.count {

@@ -9,6 +9,8 @@ public struct IdleTimeout: Sendable {
     /// Send a PING after this much quiet time (nil: no keep-alive).
     public var keepAliveInterval: UInt64?
     private var lastActivity: UInt64 = 0
+    /// When the last keep-alive PING was asked for (0: never).
+    private var lastKeepAlive: UInt64 = 0
     private var ackElicitingSentSinceReceive = false
 
     public init() {}
@@ -61,7 +63,15 @@ public struct IdleTimeout: Sendable {
         if let deadline = self.deadline, let timeout = self.timeout {
             time = min(time, deadline - min(deadline, timeout / 2))
         }
+        // At most one PING per interval: a peer that stopped answering leaves the last activity in the past, and
+        // a keep-alive time in the past would ask for a PING at every wake-up.
+        if self.lastKeepAlive > 0 { time = max(time, self.lastKeepAlive + interval) }
         return time
+    }
+
+    /// A keep-alive PING was asked for at `now`.
+    public mutating func onKeepAliveSent(now: UInt64) {
+        self.lastKeepAlive = now
     }
 }
 
