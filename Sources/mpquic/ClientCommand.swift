@@ -142,9 +142,12 @@ struct Client: AsyncParsableCommand {
         defer { watchdog.cancel() }
         let report: ClientReport
         do {
-            let transfer = ClientTransfer(settings: try self.settings(urls: urls), phase: phase)
+            let settings = try self.settings(urls: urls)
+            let transfer = ClientTransfer(settings: settings, phase: phase)
             if let count = self.handshakes {
                 report = try await transfer.handshakes(count: count)
+            } else if settings.handshakeOnly, settings.localPaths.isEmpty {
+                report = try await H3HandshakeSession(settings: settings, phase: phase).run()
             } else {
                 report = try await transfer.fetch()
             }
